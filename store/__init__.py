@@ -1,0 +1,95 @@
+"""The token store: accounts, forms and grants, personal API tokens, and their audit trail.
+
+Importing this package is cheap: the database layer (SQLAlchemy, SQLModel, Argon2) is imported
+only when :class:`TokenStore` is first used, so a user interface can paint before that cost.
+Nothing here imports a user-interface library.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .errors import (
+    AlreadyRevoked,
+    DatabaseError,
+    DatabaseLocked,
+    DuplicateLabel,
+    InvalidAccount,
+    InvalidExpiry,
+    InvalidInput,
+    InvalidLabel,
+    InvalidScope,
+    InvalidToken,
+    ReadOnlyDatabase,
+    StoreError,
+    TokenNotFound,
+    UnknownAccount,
+    UnknownForm,
+)
+from .paths import ENV_DB, default_db_path, describe, resolve_target
+from .types import (
+    ALL_ACTIONS,
+    EXPIRES_SOON,
+    Action,
+    AuditEvent,
+    FormAccess,
+    NewToken,
+    Principal,
+    Scope,
+    TokenInfo,
+    TokenStatus,
+    effective_actions,
+    utcnow,
+)
+from .validation import EXPIRY_CHOICES, LABEL_MAX, parse_expiry, strip_controls, validate_label
+
+if TYPE_CHECKING:
+    from .store import TokenStore
+
+__all__ = [
+    "ALL_ACTIONS",
+    "ENV_DB",
+    "EXPIRES_SOON",
+    "EXPIRY_CHOICES",
+    "LABEL_MAX",
+    "Action",
+    "AlreadyRevoked",
+    "AuditEvent",
+    "DatabaseError",
+    "DatabaseLocked",
+    "DuplicateLabel",
+    "FormAccess",
+    "InvalidAccount",
+    "InvalidExpiry",
+    "InvalidInput",
+    "InvalidLabel",
+    "InvalidScope",
+    "InvalidToken",
+    "NewToken",
+    "Principal",
+    "ReadOnlyDatabase",
+    "Scope",
+    "StoreError",
+    "TokenInfo",
+    "TokenNotFound",
+    "TokenStatus",
+    "TokenStore",
+    "UnknownAccount",
+    "UnknownForm",
+    "default_db_path",
+    "describe",
+    "effective_actions",
+    "parse_expiry",
+    "resolve_target",
+    "strip_controls",
+    "utcnow",
+    "validate_label",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "TokenStore":
+        from .store import TokenStore
+
+        return TokenStore
+    raise AttributeError(f"module 'store' has no attribute {name!r}")

@@ -1,0 +1,168 @@
+"""The store's plain value types.
+
+This module imports nothing heavy (no SQLAlchemy, no SQLModel) so that the terminal app can
+use these names before the database layer has been imported.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+#: A token whose expiry is this close is shown as "expires soon".
+EXPIRES_SOON = timedelta(days=7)
+
+
+class Action(enum.StrEnum):
+    """What an account (or a token) may do with the records of a form."""
+
+    VIEW = "view"
+    ADD = "add"
+    EDIT = "edit"
+    DELETE = "delete"
+
+    @property
+    def title(self) -> str:
+        return self.value.capitalize()
+
+
+#: Actions in the order people read them.
+ALL_ACTIONS: tuple[Action, ...] = (Action.VIEW, Action.ADD, Action.EDIT, Action.DELETE)
+
+
+class Scope(enum.StrEnum):
+    """What a token was created for. It can only limit the account's own rights."""
+
+    READ = "read"
+    READ_WRITE = "read_write"
+
+    @property
+    def title(self) -> str:
+        return "Read-only" if self is Scope.READ else "Read & Write"
+
+    @property
+    def description(self) -> str:
+        if self is Scope.READ:
+            return "Applications may read records. They cannot add, edit or delete them."
+        return "Applications may read records, and add, edit and delete them."
+
+    @property
+    def actions(self) -> frozenset[Action]:
+        if self is Scope.READ:
+            return frozenset({Action.VIEW})
+        return frozenset(ALL_ACTIONS)
+
+    @classmethod
+    def parse(cls, value: str | Scope) -> Scope:
+        from .errors import InvalidScope
+
+        if isinstance(value, Scope):
+            return value
+        try:
+            return cls(str(value).strip().lower().replace("-", "_"))
+        except ValueError:
+            raise InvalidScope(
+                f"unknown scope {value!r}: use 'read' (Read-only) or 'read_write' (Read & Write)"
+            ) from None
+
+
+def effective_actions(granted: frozenset[Action] | set[Action], scope: Scope) -> frozenset[Action]:
+    """A token can only limit: what it may do is the account's grant intersected with its scope."""
+    return frozenset(granted) & scope.actions
+
+
+class TokenStatus(enum.StrEnum):
+    ACTIVE = "active"
+    EXPIRES_SOON = "expires soon"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class TokenInfo:
+    """Everything the store tells about a token except its secret and its hash."""
+
+    id: str
+    account: str
+    label: str
+    scope: Scope
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+    revoked_by: str | None
+
+    def status(self, now: datetime | None = None) -> TokenStatus:
+        now = now or utcnow()
+        if self.revoked_at is not None:
+            return TokenStatus.REVOKED
+        if self.expires_at is not None:
+            if self.expires_at <= now:
+                return TokenStatus.EXPIRED
+            if self.expires_at - now <= EXPIRES_SOON:
+                return TokenStatus.EXPIRES_SOON
+        return TokenStatus.ACTIVE
+
+    def is_active(self, now: datetime | None = None) -> bool:
+        return self.status(now) in (TokenStatus.ACTIVE, TokenStatus.EXPIRES_SOON)
+
+    def as_dict(self, now: datetime | None = None) -> dict[str, object]:
+        def iso(value: datetime | None) -> str | None:
+            return value.isoformat() if value is not None else None
+
+        return {
+            "id": self.id,
+            "account": self.account,
+            "label": self.label,
+            "scope": self.scope.value,
+            "created": iso(self.created_at),
+            "expires": iso(self.expires_at),
+            "last_used": iso(self.last_used_at),
+            "status": self.status(now).value,
+            "revoked_at": iso(self.revoked_at),
+            "revoked_by": self.revoked_by,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class NewToken:
+    """The result of creating a token: the only object that ever holds its secret."""
+
+    info: TokenInfo
+    secret: str = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling, as proven by a token."""
+
+    account_id: int
+    account: str
+    token_id: str
+    scope: Scope
+    expires_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class FormAccess:
+    """One form the account can reach: what the account may do, and what a token of it may do."""
+
+    form_id: int
+    database: str
+    form: str
+    granted: frozenset[Action]
+    effective: frozenset[Action]
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEvent:
+    at: datetime
+    actor: str
+    action: str
+    token_id: str
+    detail: dict[str, object]

@@ -1,0 +1,96 @@
+"""Rules for text that people type: labels, account names, expiry choices."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import UTC, date, datetime, time, timedelta
+
+from .errors import InvalidAccount, InvalidExpiry, InvalidLabel
+from .types import utcnow
+
+LABEL_MAX = 100
+ACCOUNT_MAX = 100
+
+# Bidirectional overrides and isolates can make a label display as something else.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _is_forbidden(ch: str) -> bool:
+    # Cc is C0 (incl. TAB, LF, ESC), DEL and C1; Zl/Zp are line and paragraph separators.
+    return unicodedata.category(ch) in ("Cc", "Zl", "Zp") or ch in _BIDI_CONTROLS
+
+
+def strip_controls(text: str) -> str:
+    """Remove control characters before display: a second line of defence behind validation."""
+    return "".join(ch for ch in text if not _is_forbidden(ch))
+
+
+def validate_label(label: object) -> str:
+    """The label as stored (trimmed), or :class:`InvalidLabel` with a reason a person can act on."""
+    if not isinstance(label, str):
+        raise InvalidLabel("the label must be text")
+    label = label.strip()
+    if not label:
+        raise InvalidLabel("the label is empty: name the application and device, e.g. 'Power BI – laptop'")
+    if len(label) > LABEL_MAX:
+        raise InvalidLabel(f"the label is {len(label)} characters long; the limit is {LABEL_MAX}")
+    bad = next((ch for ch in label if _is_forbidden(ch)), None)
+    if bad is not None:
+        raise InvalidLabel(f"the label contains a control character (U+{ord(bad):04X}); use plain text")
+    return label
+
+
+def validate_account_name(name: object) -> str:
+    if not isinstance(name, str) or not name.strip():
+        raise InvalidAccount("the account name is empty")
+    name = name.strip()
+    if len(name) > ACCOUNT_MAX:
+        raise InvalidAccount(f"the account name is longer than {ACCOUNT_MAX} characters")
+    if any(_is_forbidden(ch) or ch.isspace() for ch in name):
+        raise InvalidAccount("the account name may not contain spaces or control characters")
+    return name
+
+
+#: The expiry choices offered everywhere, in order: (value, title).
+EXPIRY_CHOICES: tuple[tuple[str, str], ...] = (
+    ("30d", "30 days"),
+    ("90d", "90 days"),
+    ("1y", "1 year"),
+    ("never", "No expiry"),
+)
+
+_RELATIVE = re.compile(r"^(\d{1,4})([dwy])$")
+
+
+def parse_expiry(value: str | None, now: datetime | None = None) -> datetime | None:
+    """Turn ``30d``, ``90d``, ``1y``, ``never`` or ``YYYY-MM-DD`` into an expiry moment (UTC).
+
+    A date means the token works through the end of that day (UTC). ``None``/``never``/empty
+    means no expiry.
+    """
+    now = now or utcnow()
+    text = (value or "").strip().lower()
+    if text in ("", "never", "none"):
+        return None
+    match = _RELATIVE.match(text)
+    if match:
+        count, unit = int(match.group(1)), match.group(2)
+        days = count * {"d": 1, "w": 7, "y": 365}[unit]
+        if days == 0:
+            raise InvalidExpiry("the expiry must be in the future")
+        if days > 3650:
+            raise InvalidExpiry("the expiry may be at most 10 years ahead")
+        return now + timedelta(days=days)
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise InvalidExpiry(
+            f"cannot read expiry {value!r}: use 30d, 90d, 1y, never or a date as YYYY-MM-DD"
+        ) from None
+    moment = datetime.combine(day + timedelta(days=1), time.min, tzinfo=UTC)
+    if moment <= now:
+        raise InvalidExpiry(f"{day.isoformat()} is in the past: choose a later date")
+    if moment - now > timedelta(days=3651):
+        raise InvalidExpiry("the expiry may be at most 10 years ahead")
+    return moment

@@ -1,0 +1,1 @@
+"""The ``tokens`` terminal app and command line."""
