@@ -1,0 +1,63 @@
+"""How the command line and the app put store values into words. No Textual here."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from store import Action, Scope, TokenInfo, TokenStatus, strip_controls, utcnow
+
+
+def safe(text: str) -> str:
+    """User-typed text made safe for a terminal: control characters removed."""
+    return strip_controls(text)
+
+
+def when(moment: datetime | None, empty: str = "—") -> str:
+    """A moment in the viewer's local time, to the minute."""
+    if moment is None:
+        return empty
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def day(moment: datetime | None, empty: str = "—") -> str:
+    if moment is None:
+        return empty
+    return moment.astimezone().strftime("%Y-%m-%d")
+
+
+def relative(moment: datetime | None, now: datetime | None = None, empty: str = "never") -> str:
+    """``3 min ago``, ``in 5 days``: how far a moment is from now, roughly."""
+    if moment is None:
+        return empty
+    now = now or utcnow()
+    seconds = (moment - now).total_seconds()
+    future = seconds > 0
+    seconds = abs(seconds)
+    if seconds < 60:
+        return "just now" if not future else "in under a minute"
+    for size, unit in ((365 * 86400, "year"), (30 * 86400, "month"), (86400, "day"), (3600, "hour"), (60, "min")):
+        if seconds >= size:
+            count = int(seconds // size)
+            name = unit if unit == "min" or count == 1 else unit + "s"
+            return f"in {count} {name}" if future else f"{count} {name} ago"
+    return ""  # pragma: no cover - the loop always returns
+
+
+def expires(info: TokenInfo, now: datetime | None = None) -> str:
+    if info.expires_at is None:
+        return "never"
+    return day(info.expires_at)
+
+
+def status(info: TokenInfo, now: datetime | None = None) -> str:
+    return info.status(now).value
+
+
+def actions(items: frozenset[Action] | set[Action], none: str = "no access") -> str:
+    from store import ALL_ACTIONS
+
+    names = [a.value for a in ALL_ACTIONS if a in items]
+    return ", ".join(names) if names else none
+
+
+__all__ = ["Scope", "TokenStatus", "actions", "day", "expires", "relative", "safe", "status", "when"]
