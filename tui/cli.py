@@ -15,6 +15,8 @@ import argparse
 import getpass
 import json
 import os
+import re
+import shlex
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NoReturn
@@ -38,8 +40,17 @@ class UsageError(Exception):
     pass
 
 
+# Anything that looks like a token string; argparse would echo it back in its error messages.
+_TOKEN_LIKE = re.compile(r"tkn_[0-9A-Za-z]+")
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
+        # A secret typed on the command line is already in the shell history; do not also copy it
+        # into a terminal scrollback or a CI log.
+        message, found = _TOKEN_LIKE.subn("tkn_…", message)
+        if found:
+            message += " (a token is never taken from the command line; 'tokens verify' reads it from stdin)"
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
@@ -139,6 +150,14 @@ def _err(message: str) -> None:
     print(f"tokens: {message}", file=sys.stderr)
 
 
+def _stdin_is_terminal() -> bool:
+    # sys.stdin is None when the command runs with stdin closed (`tokens … <&-`).
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (ValueError, OSError):
+        return False
+
+
 def _open(args: argparse.Namespace) -> TokenStore:
     from store import TokenStore
 
@@ -201,18 +220,23 @@ def cmd_revoke(args: argparse.Namespace) -> int:
         if info.revoked_at is not None:
             raise store.AlreadyRevoked(f"token {info.id} was already revoked on {fmt.when(info.revoked_at)}")
         if not args.yes:
-            if not sys.stdin.isatty():
+            if not _stdin_is_terminal():
                 raise UsageError("refusing to revoke without confirmation: no terminal to ask on; pass --yes")
+            # The question goes to stderr like every other message: input() would write the prompt
+            # to stdout, where a redirect hides it.
             print(
                 f"Revoke token {info.id} “{fmt.safe(info.label)}” ({info.scope.title})?\n"
-                "Applications using it stop working at once. This cannot be undone.",
+                "Applications using it stop working at once. This cannot be undone.\n"
+                "Type 'yes' to revoke: ",
+                end="",
                 file=sys.stderr,
+                flush=True,
             )
-            try:
-                answer = input("Type 'yes' to revoke: ")
-            except EOFError:
-                answer = ""
-            if answer.strip().lower() not in ("y", "yes"):
+            answer = sys.stdin.readline()
+            if not answer.endswith("\n"):
+                print(file=sys.stderr)  # end of input (ctrl-D): the terminal did not move to a new line
+            # Irreversible: only the word the prompt asks for counts, not a reflexive 'y'.
+            if answer.strip().lower() != "yes":
                 _err("not revoked")
                 return EXIT_FAIL
         revoked = db.revoke(token_id, by=account)
@@ -222,7 +246,9 @@ def cmd_revoke(args: argparse.Namespace) -> int:
 
 
 def _read_token_from_stdin() -> str:
-    if sys.stdin.isatty():
+    if sys.stdin is None:
+        return ""
+    if _stdin_is_terminal():
         return getpass.getpass("Token (input hidden): ")
     return sys.stdin.readline(4096)
 
@@ -277,8 +303,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
               file=sys.stderr)
     else:
         print(f"The demo data for {account} is already in {where}.", file=sys.stderr)
-    print("Open the app with: tokens" + (f" --db {where}" if os.environ.get(store.ENV_DB) is None and
-                                         args.db else ""), file=sys.stderr)
+    # Name the database whenever it was chosen with --db: $TOKENS_DB may point somewhere else.
+    print("Open the app with: tokens" + (f" --db {shlex.quote(where)}" if args.db else ""), file=sys.stderr)
     return EXIT_OK
 
 

@@ -1,0 +1,99 @@
+"""A database that cannot be used gets one clear line on stderr, never a traceback, and no change."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+COMMANDS = [
+    ["list"],
+    ["list", "--json", "--all"],
+    ["create", "--label", "L", "--scope", "read"],
+    ["revoke", "AAAAAAAAAAAA", "--yes"],
+    ["demo"],
+]
+GARBAGE = b"this is not a database\n" * 200
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c))
+def test_missing_directory(cli, tmp_path, command) -> None:
+    target = tmp_path / "no-such-directory" / "tokens.db"
+
+    result = cli("--db", str(target), "--account", "alice", *command)
+
+    assert result.code == 1
+    result.assert_one_error_line()
+    assert "does not exist" in result.err
+    assert result.out == ""
+    assert not target.parent.exists()
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c))
+def test_corrupt_file(cli, tmp_path, command) -> None:
+    target = tmp_path / "tokens.db"
+    target.write_bytes(GARBAGE)
+
+    result = cli("--db", str(target), "--account", "alice", *command)
+
+    assert result.code == 1
+    result.assert_one_error_line()
+    assert "not a tokens database" in result.err
+    assert result.out == ""
+    assert target.read_bytes() == GARBAGE
+
+
+def test_a_directory_is_not_a_database(cli, tmp_path) -> None:
+    result = cli("--db", str(tmp_path), "--account", "alice", "list")
+
+    assert result.code == 1
+    result.assert_one_error_line()
+    assert "directory" in result.err
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="needs a user that file permissions apply to")
+def test_unreadable_file(cli, tmp_path) -> None:
+    target = tmp_path / "tokens.db"
+    assert cli("--db", str(target), "--account", "alice", "create", "--label", "L", "--scope", "read").code == 0
+    before = target.read_bytes()
+    target.chmod(0)
+    try:
+        for command in COMMANDS:
+            result = cli("--db", str(target), "--account", "alice", *command)
+            assert result.code == 1, (command, result)
+            result.assert_one_error_line()
+            assert "permission denied" in result.err
+    finally:
+        target.chmod(0o600)
+    assert target.read_bytes() == before
+
+
+def test_verify_says_it_could_not_check(cli, tmp_path) -> None:
+    # Exit 3, not 1: a script must not mistake a broken database for a revoked token.
+    target = tmp_path / "tokens.db"
+    target.write_bytes(GARBAGE)
+
+    result = cli("--db", str(target), "verify", stdin="tkn_" + "A" * 50)
+
+    assert result.code == 3
+    result.assert_one_error_line()
+    assert result.out == ""
+
+
+def test_unreachable_database_server(cli) -> None:
+    pytest.importorskip("psycopg")
+    url = "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2"
+
+    result = cli("--db", url, "--account", "alice", "list")
+
+    assert result.code == 1
+    result.assert_one_error_line()
+    assert "cannot reach" in result.err
+
+
+def test_unknown_url_scheme(cli) -> None:
+    result = cli("--db", "nosuchdb://x/y", "--account", "alice", "list")
+
+    assert result.code == 1
+    result.assert_one_error_line()
+
