@@ -46,9 +46,11 @@ def seed(store: TokenStore, account: str) -> list[str]:
         for database, form, actions in FORMS:
             form_id = store._add_form(session, database, form)
             store._set_grant(session, owner.id, form_id, set(actions))  # type: ignore[arg-type]
-        have = set(session.exec(select(Token.label).where(Token.account_id == owner.id)).all())
+        # Labels compare ignoring case, as create_token does, so the demo never adds a second
+        # active token under a label the account already uses.
+        have = {label.casefold() for label in session.exec(select(Token.label).where(Token.account_id == owner.id))}
         for (label, scope, age, expires_in, used_ago, revoked_ago), secret_hash in zip(TOKENS, hashes, strict=True):
-            if label in have:
+            if label.casefold() in have:
                 continue
             token_id = tokenstring.new_token_id()
             created = now - timedelta(days=age)

@@ -84,6 +84,18 @@ def _from_db(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+def _token_not_found(token_id: object, account: str | None) -> TokenNotFound:
+    where = f" in account {account!r}" if account else ""
+    if isinstance(token_id, str) and tokenstring.looks_like_token_id(token_id):
+        return TokenNotFound(f"no token with id {token_id!r}{where}")
+    # People paste the whole token where its id belongs. Repeating what they passed would carry the
+    # secret on into terminals, logs and bug reports, so only a string shaped like an id is echoed.
+    return TokenNotFound(
+        f"no token with that id{where}: a token id is the {tokenstring.ID_LENGTH} letters and digits "
+        "shown in the list, not the token itself"
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class _Verified:
     fingerprint: bytes
@@ -510,7 +522,7 @@ class TokenStore:
                 if not self._account(session, account).is_admin:
                     row = None
         if row is None:
-            raise TokenNotFound(f"no token with id {token_id!r}" + (f" in account {account!r}" if account else ""))
+            raise _token_not_found(token_id, account)
         return self._info(row)
 
     def revoke(self, token_id: str, *, by: str) -> TokenInfo:
@@ -520,7 +532,7 @@ class TokenStore:
             actor = self._account(session, by)
             token = session.exec(select(Token).where(Token.id == token_id).with_for_update()).first()
             if token is None or (token.account_id != actor.id and not actor.is_admin):
-                raise TokenNotFound(f"no token with id {token_id!r} in account {by!r}")
+                raise _token_not_found(token_id, by)
             if token.revoked_at is not None:
                 when = _from_db(token.revoked_at).strftime("%Y-%m-%d %H:%M UTC")  # type: ignore[union-attr]
                 raise AlreadyRevoked(f"token {token_id} was already revoked on {when}")
