@@ -1,0 +1,332 @@
+"""The "Add a token" modal: what it accepts, what it refuses, and how it looks."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+import pytest
+from modal_host import ModalHost, screen_text
+from textual import events
+from textual.widgets import Input, Static
+
+from store import LABEL_MAX, Scope, strip_controls, utcnow
+from tui.screens.add_token import (
+    CONTROLS_REMOVED,
+    DUPLICATE_LABEL,
+    AddTokenRequest,
+    AddTokenScreen,
+    label_problem,
+)
+
+APPS = Path(__file__).parent / "snapshot_apps"
+SIZE = (80, 24)
+EXISTING = ("Excel home", "Power BI – office laptop")
+
+
+def host(**kwargs: object) -> ModalHost:
+    return ModalHost(lambda: AddTokenScreen(EXISTING, **kwargs))  # type: ignore[arg-type]
+
+
+def only_request(app: ModalHost) -> AddTokenRequest:
+    assert len(app.results) == 1, app.results
+    request = app.results[0]
+    assert isinstance(request, AddTokenRequest)
+    return request
+
+
+def label_message(app: ModalHost) -> str:
+    return str(app.screen.query_one("#label-message", Static).render())
+
+
+def date_message(app: ModalHost) -> str:
+    return str(app.screen.query_one("#date-message", Static).render())
+
+
+async def test_enter_in_the_label_generates_read_only_for_90_days() -> None:
+    app = host()
+    async with app.run_test(size=SIZE) as pilot:
+        before = utcnow()
+        await pilot.press(*"Tableau desk")
+        await pilot.press("enter")
+        await pilot.pause()
+        request = only_request(app)
+        assert request.label == "Tableau desk"
+        assert request.scope is Scope.READ
+        assert request.expiry_choice == "90d"
+        assert request.expires_at is not None
+        assert before + timedelta(days=90) <= request.expires_at <= utcnow() + timedelta(days=90)
+        assert not isinstance(app.screen, AddTokenScreen)
+
+
+async def test_arrow_keys_choose_the_scope_and_ctrl_s_generates() -> None:
+    app = host()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"Tableau", "tab", "down")
+        await pilot.pause()
+        assert "add, edit and delete" in screen_text(app)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert only_request(app).scope is Scope.READ_WRITE
+
+
+async def test_space_on_the_scope_keeps_the_chosen_option() -> None:
+    # The highlight starts on the chosen option, so space cannot flip an untouched default.
+    app = host(scope=Scope.READ_WRITE, expiry="never")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"Tableau", "tab", "space", "tab", "space", "ctrl+s")
+        await pilot.pause()
+        request = only_request(app)
+        assert request.scope is Scope.READ_WRITE
+        assert request.expiry_choice == "never"
+        assert request.expires_at is None
+
+
+@pytest.mark.parametrize(
+    ("keys", "choice", "days"),
+    [(("right",), "1y", 365), (("left",), "30d", 30), (("right", "right"), "never", None)],
+)
+async def test_arrow_keys_choose_the_expiry(keys: tuple[str, ...], choice: str, days: int | None) -> None:
+    app = host()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"Tableau", "tab", "tab", *keys, "ctrl+s")
+        await pilot.pause()
+        request = only_request(app)
+        assert request.expiry_choice == choice
+        if days is None:
+            assert request.expires_at is None
+        else:
+            assert request.expires_at is not None
+            assert abs(request.expires_at - (utcnow() + timedelta(days=days))) < timedelta(minutes=1)
+
+
+async def test_the_label_is_trimmed_and_kept_literally() -> None:
+    app = host()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"  [/foo] [$primary]x  ", "enter")
+        await pilot.pause()
+        assert only_request(app).label == "[/foo] [$primary]x"
+
+
+async def test_an_empty_label_is_refused_inline() -> None:
+    app = host()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("tab", "tab", "ctrl+s")
+        await pilot.pause()
+        assert app.results == []
+        assert isinstance(app.screen, AddTokenScreen)
+        assert "The label is empty" in label_message(app)
+        assert app.focused is app.screen.query_one("#label")
+        assert app.screen.query_one("#label").has_class("-invalid")
+
+
+@pytest.mark.parametrize(
+    "pasted", ["Power\x1b[2JBI", "\x1b]52;c;ZXZpbA==\x07Power BI", "Power BI\u202e", "Power\x9bBI"]
+)
+async def test_pasted_control_characters_never_reach_the_field(pasted: str) -> None:
+    app = host()
+    async with app.run_test(size=SIZE) as pilot:
+        label = app.screen.query_one("#label", Input)
+        label.post_message(events.Paste(pasted))
+        await pilot.pause()
+        assert label.value == strip_controls(pasted)
+        assert label_message(app) == CONTROLS_REMOVED
+        text = screen_text(app)
+        assert "\x1b" not in text and "\x9b" not in text and "\u202e" not in text
+        await pilot.press("enter")
+        await pilot.pause()
+        assert only_request(app).label == strip_controls(pasted).strip()
+
+
+async def test_a_pasted_tab_becomes_a_space() -> None:
+    app = host()
+    async with app.run_test(size=SIZE) as pilot:
+        app.screen.query_one("#label", Input).post_message(events.Paste("Power BI\tlaptop"))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert only_request(app).label == "Power BI laptop"
+
+
+@pytest.mark.parametrize("label", ["", "   ", "a\x07b", "a\u2028b", "x" * (LABEL_MAX + 1)])
+def test_labels_the_store_refuses_are_refused_with_its_reason(label: str) -> None:
+    problem = label_problem(label, frozenset())
+    assert problem is not None
+    assert problem[0].isupper() and problem.endswith(".")
+
+
+def test_a_duplicate_is_found_trimmed_and_casefolded() -> None:
+    taken = frozenset({"Straße laptop".casefold()})
+    assert label_problem("  STRASSE LAPTOP ", taken) == DUPLICATE_LABEL
+    assert label_problem("Strasse desk", taken) is None
+
+
+@pytest.mark.parametrize("typed", ["EXCEL HOME", "  excel home "])
+async def test_a_duplicate_label_is_refused_ignoring_case_and_spaces(typed: str) -> None:
+    app = host()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*typed)
+        await pilot.pause()
+        assert label_message(app) == DUPLICATE_LABEL
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.results == []
+        assert isinstance(app.screen, AddTokenScreen)
+        assert "You already have an active token with this label." in screen_text(app)
+
+
+async def test_fixing_the_label_clears_the_problem() -> None:
+    app = host()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"excel home")
+        await pilot.pause()
+        await pilot.press(*" 2")
+        await pilot.pause()
+        assert label_message(app).startswith("One label per application and device")
+        assert not app.screen.query_one("#label").has_class("-invalid")
+
+
+async def test_the_label_field_stops_at_the_store_limit() -> None:
+    app = host()
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.screen.query_one("#label", Input).max_length == LABEL_MAX
+        await pilot.press(*("x" * (LABEL_MAX + 5)), "enter")
+        await pilot.pause()
+        assert only_request(app).label == "x" * LABEL_MAX
+
+
+async def test_escape_cancels_with_none() -> None:
+    app = host()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"half typed", "escape")
+        await pilot.pause()
+        assert app.results == [None]
+        assert not isinstance(app.screen, AddTokenScreen)
+
+
+async def test_the_cancel_button_cancels_with_none() -> None:
+    app = host()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.click("#cancel")
+        await pilot.pause()
+        assert app.results == [None]
+
+
+def _one_year_ahead() -> date:
+    return (utcnow() + timedelta(days=365)).date()
+
+
+async def test_an_expiry_date_is_parsed_as_the_end_of_that_day() -> None:
+    day = _one_year_ahead()
+    app = host()
+    async with app.run_test(size=SIZE) as pilot:
+        assert not app.screen.query_one("#date-row").display
+        await pilot.press(*"Tableau", "tab", "tab", "right", "right", "right")
+        await pilot.pause()
+        assert app.screen.query_one("#date-row").display
+        await pilot.press("tab")
+        assert app.focused is app.screen.query_one("#date")
+        await pilot.press(*day.isoformat(), "enter")
+        await pilot.pause()
+        request = only_request(app)
+        assert request.expiry_choice == day.isoformat()
+        assert request.expires_at == datetime.combine(day + timedelta(days=1), time.min, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        ("", "Type the date as YYYY-MM-DD"),
+        ("2030-1-5", "Type the date as YYYY-MM-DD"),
+        ("2031-02-30", "There is no such date as 2031-02-30."),
+        ("2020-01-01", "is in the past"),
+        ("2999-01-01", "at most 10 years ahead"),
+    ],
+)
+async def test_a_bad_expiry_date_is_refused_inline(typed: str, reason: str) -> None:
+    app = host(label="Tableau", expiry="2000-01-01")
+    async with app.run_test(size=SIZE) as pilot:
+        date_input = app.screen.query_one("#date", Input)
+        date_input.value = typed
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.results == []
+        assert reason in date_message(app)
+        assert app.focused is date_input
+
+
+async def test_letters_cannot_be_typed_into_the_date() -> None:
+    app = host(label="Tableau", expiry="2000-01-01")
+    async with app.run_test(size=SIZE) as pilot:
+        date_input = app.screen.query_one("#date", Input)
+        date_input.value = ""
+        date_input.focus()
+        await pilot.press(*"never2030")
+        assert date_input.value == "2030"
+
+
+async def test_reopening_keeps_the_values_and_shows_the_store_reason() -> None:
+    day = _one_year_ahead().isoformat()
+    app = host(
+        label="Excel home",
+        scope=Scope.READ_WRITE,
+        expiry=day,
+        error="an active token is already labelled 'Excel home': use one label per application and device",
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        text = screen_text(app)
+        # The form is taller than the terminal here; the store's reason must still be in view.
+        assert "Not created. An active token is already labelled 'Excel home'" in text
+        assert app.screen.query_one("#label", Input).value == "Excel home"
+        assert app.screen.query_one("#date", Input).value == day
+        assert label_message(app) == DUPLICATE_LABEL
+        await pilot.press("end", *" (2)", "enter")
+        await pilot.pause()
+        request = only_request(app)
+        assert (request.label, request.scope, request.expiry_choice) == ("Excel home (2)", Scope.READ_WRITE, day)
+
+
+async def test_tab_goes_label_scope_expiry_generate_cancel() -> None:
+    app = host()
+    async with app.run_test(size=SIZE) as pilot:
+        seen = [app.focused.id if app.focused else None]
+        for _ in range(5):
+            await pilot.press("tab")
+            seen.append(app.focused.id if app.focused else None)
+        assert seen == ["label", "scope", "expiry", "generate", "cancel", "label"]
+
+
+async def test_enter_on_generate_and_on_cancel() -> None:
+    app = host()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"Tableau", "tab", "tab", "tab", "enter")
+        await pilot.pause()
+        assert only_request(app).label == "Tableau"
+    app = host()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"Tableau", "shift+tab", "enter")
+        await pilot.pause()
+        assert app.results == [None]
+
+
+async def test_the_form_fits_a_small_terminal_with_every_part_shown() -> None:
+    app = host(label="x", expiry="2030-01-01", error="the store said no")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        for part in ("Not created.", "Label", "Scope", "Read & Write", "On a date…", "Generate", "Cancel"):
+            assert part in text
+
+
+# What it looks like. The snapshots live in __snapshots__/ next to this file.
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_snapshot_add_token(snap_compare, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(APPS / "add_token_app.py", terminal_size=size)
+
+
+def test_snapshot_add_token_refused(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    keys = [*"excel home", "tab", "tab", "right", "right", "right", "tab", *"2020-01-01", "enter"]
+    assert snap_compare(APPS / "add_token_app.py", terminal_size=(80, 24), press=keys)

@@ -1,0 +1,182 @@
+"""The flows people use: add → reveal → copy → close, duplicate labels, revoke → confirm or cancel."""
+
+from __future__ import annotations
+
+import pytest
+
+from store import TokenStore, TokenStatus
+from tui.app import TokensApp
+from tui.screens.add_token import AddTokenScreen
+from tui.screens.confirm_revoke import ConfirmRevokeScreen
+from tui.screens.reveal_secret import RevealSecretScreen
+from tui.widgets.token_table import TokenTable
+
+from tui_helpers import screen_text, settle
+
+
+@pytest.fixture
+def db_path(tmp_path) -> str:  # type: ignore[no-untyped-def]
+    path = str(tmp_path / "tokens.db")
+    with TokenStore(path) as s:
+        s.ensure_account("alice")
+        s.seed_demo("alice")
+    return path
+
+
+def palette_titles(app: TokensApp) -> list[str]:
+    return [command.title for command in app.get_system_commands(app.screen)]
+
+
+async def test_add_reveal_copy_close(db_path) -> None:
+    app = TokensApp(db=db_path, account="alice")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        assert isinstance(app.screen, AddTokenScreen)
+        await pilot.press(*"Reporting script")
+        await pilot.press("enter")
+        await settle(pilot)
+        reveal = app.screen
+        assert isinstance(reveal, RevealSecretScreen)
+        shown = screen_text(app)
+        secret = next(word for word in shown.split() if word.startswith("tkn_"))
+        assert "can never be shown again" in shown
+        # The store accepts exactly what was shown, with the chosen (default) scope.
+        with TokenStore(db_path) as check:
+            principal = check.authenticate(secret)
+            assert principal.scope.value == "read"
+        assert "Screenshot" not in palette_titles(app)
+
+        await pilot.press("c")
+        assert app.clipboard == secret
+        assert "Copy sent to your terminal" in screen_text(app)
+
+        await pilot.press("escape")  # asks "Have you copied it?" once
+        assert app.screen is reveal
+        assert "Have you copied it?" in screen_text(app)
+        await pilot.pause(0.6)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, RevealSecretScreen)
+
+        shown = screen_text(app)
+        assert "Reporting script" in shown
+        assert secret not in shown
+        assert secret[4:16] in shown  # its public id, in the detail panel
+        assert app.clipboard == ""
+        assert app.query_one(TokenTable).highlighted.label == "Reporting script"
+        assert "Screenshot" in palette_titles(app)
+
+
+async def test_secret_never_reaches_a_notification(db_path) -> None:
+    app = TokensApp(db=db_path, account="alice")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("a", *"Notify check", "enter")
+        await settle(pilot)
+        secret = next(w for w in screen_text(app).split() if w.startswith("tkn_"))
+        await pilot.press("escape")
+        await pilot.pause(0.6)
+        await pilot.press("escape")
+        await settle(pilot)
+        for notification in app._notifications:
+            assert secret not in notification.message
+
+
+async def test_a_duplicate_label_is_refused_inline(db_path) -> None:
+    with TokenStore(db_path) as s:
+        s.create_token("alice", "Power BI desktop", "read")
+    app = TokensApp(db=db_path, account="alice")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("a", *"power bi DESKTOP", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, AddTokenScreen)
+        assert "You already have an active token with this label." in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+    with TokenStore(db_path) as check:
+        assert len(check.list_tokens("alice", include_revoked=True)) == 5
+
+
+async def test_a_duplicate_the_store_finds_reopens_the_form_with_the_reason(db_path) -> None:
+    app = TokensApp(db=db_path, account="alice")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        # Another session takes the label while this form is open.
+        with TokenStore(db_path) as other:
+            other.create_token("alice", "Race label", "read")
+        await pilot.press(*"Race label", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, AddTokenScreen)
+        shown = screen_text(app)
+        assert "already labelled" in shown
+        assert "Race label" in shown
+
+
+async def test_revoke_then_confirm(db_path) -> None:
+    app = TokensApp(db=db_path, account="alice")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        table = app.query_one(TokenTable)
+        target = table.highlighted
+        assert target is not None and target.revoked_at is None
+        await pilot.press("r")
+        assert isinstance(app.screen, ConfirmRevokeScreen)
+        assert target.label in screen_text(app)
+        await pilot.press("tab")  # from Cancel (the default) to "Revoke token"? follow the focus
+        if app.focused is not None and app.focused.id != "revoke":
+            await pilot.press("shift+tab")
+        assert app.focused is not None and app.focused.id == "revoke"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, ConfirmRevokeScreen)
+        row = next(t for t in table.rows if t.id == target.id)
+        assert row.status() is TokenStatus.REVOKED
+        assert table.highlighted.id == target.id
+        assert "Nothing: the token is revoked." in screen_text(app)
+    with TokenStore(db_path) as check:
+        assert check.get_token(target.id).revoked_at is not None
+
+
+async def test_revoke_from_the_panel_button(db_path) -> None:
+    app = TokensApp(db=db_path, account="alice")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        target = app.query_one(TokenTable).highlighted
+        await pilot.click("#revoke-button")
+        assert isinstance(app.screen, ConfirmRevokeScreen)
+        await pilot.press("y")
+        await settle(pilot)
+    with TokenStore(db_path) as check:
+        assert check.get_token(target.id).revoked_at is not None
+
+
+@pytest.mark.parametrize("keys", [("escape",), ("enter",), ("n",)])
+async def test_revoke_then_cancel_changes_nothing(db_path, keys) -> None:
+    app = TokensApp(db=db_path, account="alice")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        target = app.query_one(TokenTable).highlighted
+        await pilot.press("r")
+        assert isinstance(app.screen, ConfirmRevokeScreen)
+        await pilot.press(*keys)  # enter presses the focused default: Cancel
+        await settle(pilot)
+        assert not isinstance(app.screen, ConfirmRevokeScreen)
+    with TokenStore(db_path) as check:
+        assert check.get_token(target.id).revoked_at is None
+
+
+async def test_store_refusal_during_revoke_is_a_message(db_path) -> None:
+    app = TokensApp(db=db_path, account="alice")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        target = app.query_one(TokenTable).highlighted
+        with TokenStore(db_path) as other:
+            other.revoke(target.id, by="alice")  # revoked elsewhere meanwhile
+        await pilot.press("r", "y")
+        await settle(pilot)
+        assert app.is_running
+        messages = [n.message for n in app._notifications]
+        assert any("already revoked" in m for m in messages)

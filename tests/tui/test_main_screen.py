@@ -1,0 +1,256 @@
+"""The main screen: list, detail panel with effective access, filter, toggles, empty and error states."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from store import Scope, TokenStore
+from tui.app import TokensApp
+from tui.widgets.detail_panel import DetailPanel
+from tui.widgets.token_table import TokenTable
+
+from tui_helpers import screen_text, settle
+
+HOSTILE_LABELS = (
+    "[/foo]",
+    "[link=https://example.org]x[/link]",
+    "[$primary]x",
+    "[B]bold[/B] and [red]red",
+)
+
+
+@pytest.fixture
+def db_path(tmp_path) -> str:  # type: ignore[no-untyped-def]
+    return str(tmp_path / "tokens.db")
+
+
+@pytest.fixture
+def demo_db(db_path) -> str:  # type: ignore[no-untyped-def]
+    with TokenStore(db_path) as s:
+        s.ensure_account("alice")
+        s.seed_demo("alice")
+    return db_path
+
+
+async def test_opens_on_api_tokens_with_the_list_newest_first(demo_db) -> None:
+    app = TokensApp(db=demo_db, account="alice")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        table = app.query_one(TokenTable)
+        labels = [t.label for t in table.rows]
+        assert labels[0] == "Backup job – NAS"  # created most recently
+        created = [t.created_at for t in table.rows]
+        assert created == sorted(created, reverse=True)
+        shown = screen_text(app)
+        assert "API tokens" in shown
+        assert "Profile" in shown
+        for label in ("Backup job – NAS", "Sync script – field server", "Excel – home PC"):
+            assert label in shown
+        assert "expires soon" in shown and "revoked" in shown
+        assert app.focused is table
+
+
+async def test_detail_panel_shows_what_a_read_only_token_can_really_do(demo_db) -> None:
+    app = TokensApp(db=demo_db, account="alice")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        table = app.query_one(TokenTable)
+        index = next(i for i, t in enumerate(table.rows) if t.label == "Power BI – office laptop")
+        table.cursor = index
+        await pilot.pause()
+        panel = app.query_one(DetailPanel)
+        assert panel.token is not None and panel.token.scope is Scope.READ
+        shown = screen_text(app)
+        assert "Read-only" in shown
+        assert "What this token can do" in shown
+        # The account may add and edit on Household survey; this token's scope limits it to view.
+        assert "✓view ✗add ✗edit" in shown
+        assert "Household survey" in shown
+        assert "Staff records" not in shown  # the account has no permission there at all
+        assert table.rows[index].id in shown
+        assert "$argon2" not in shown
+
+
+async def test_a_revoked_token_can_do_nothing_and_offers_no_revoke(demo_db) -> None:
+    app = TokensApp(db=demo_db, account="alice")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        table = app.query_one(TokenTable)
+        await pilot.press("G")  # the oldest token is the revoked one
+        await pilot.pause()
+        assert table.highlighted is not None and table.highlighted.label == "Excel – home PC"
+        shown = screen_text(app)
+        assert "Nothing: the token is revoked." in shown
+        assert not app.query_one("#revoke-button").display
+        assert app.check_action("revoke_token", ()) is None
+
+
+async def test_keyboard_moves_through_the_list(demo_db) -> None:
+    app = TokensApp(db=demo_db, account="alice")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        table = app.query_one(TokenTable)
+        await pilot.press("j", "j")
+        assert table.cursor == 2
+        await pilot.press("k")
+        assert table.cursor == 1
+        await pilot.press("G")
+        assert table.cursor == len(table.rows) - 1
+        await pilot.press("g")
+        assert table.cursor == 0
+        await pilot.press("down")
+        assert app.query_one(DetailPanel).token == table.rows[1]
+
+
+async def test_filter_by_label_and_clear_it_with_escape(demo_db) -> None:
+    app = TokensApp(db=demo_db, account="alice")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        table = app.query_one(TokenTable)
+        await pilot.press("slash")
+        await pilot.press(*"power")
+        await pilot.pause()
+        assert [t.label for t in table.rows] == ["Power BI – office laptop"]
+        await pilot.press("enter")
+        assert app.focused is table
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(table.rows) == 4
+
+
+async def test_filter_with_no_match_says_so(demo_db) -> None:
+    app = TokensApp(db=demo_db, account="alice")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"zzz")
+        await pilot.pause()
+        assert "No token label contains “zzz”" in screen_text(app)
+
+
+async def test_revoked_tokens_hide_and_show_with_v(demo_db) -> None:
+    app = TokensApp(db=demo_db, account="alice")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        table = app.query_one(TokenTable)
+        assert any(t.revoked_at for t in table.rows)
+        await pilot.press("v")
+        await pilot.pause()
+        assert table.rows and not any(t.revoked_at for t in table.rows)
+        await pilot.press("v")
+        await pilot.pause()
+        assert any(t.revoked_at for t in table.rows)
+
+
+async def test_empty_list_says_how_to_add_the_first_token(db_path) -> None:
+    app = TokensApp(db=db_path, account="newcomer")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        shown = screen_text(app)
+        assert "No tokens yet. Press  a  to add your first token." in shown
+        assert not app.query_one(TokenTable).display
+
+
+async def test_unreachable_database_is_a_message_not_a_crash(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)  # a short path, so the message fits on one line
+    app = TokensApp(db="missing-dir/tokens.db", account="alice")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        shown = screen_text(app)
+        assert "Cannot open the tokens database" in shown
+        assert "the directory missing-dir does not exist" in shown
+        assert "ctrl+r" in shown
+        assert app.is_running
+        await pilot.press("a")  # nothing to add to: no crash, no modal
+        assert app.screen is app.screen_stack[0]
+
+
+async def test_corrupt_database_is_a_message_not_a_crash(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "tokens.db").write_bytes(b"this is not a database at all" * 100)
+    app = TokensApp(db="tokens.db", account="alice")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert "not a tokens database" in screen_text(app)
+        assert app.is_running
+
+
+@pytest.mark.parametrize("label", HOSTILE_LABELS)
+async def test_markup_in_a_label_is_shown_literally(db_path, label) -> None:
+    with TokenStore(db_path) as s:
+        s.ensure_account("alice")
+        s.seed_demo("alice")
+        s.create_token("alice", label, "read")
+    app = TokensApp(db=db_path, account="alice")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        table = app.query_one(TokenTable)
+        assert table.highlighted is not None and table.highlighted.label == label
+        shown = screen_text(app)
+        # In the list (possibly cut with an ellipsis) and, in full, in the detail panel.
+        assert label in shown
+        assert "\x1b" not in shown
+
+
+async def test_control_characters_forced_into_the_database_never_reach_the_terminal(db_path) -> None:
+    hostile = "evil\x1b]52;c;ZXZpbA==\x07\x1b[2Jlabel"
+    with TokenStore(db_path) as s:
+        s.ensure_account("alice")
+        made = s.create_token("alice", "placeholder", "read")
+        # Validation refuses such a label; simulate a row written by something else.
+        with s._engine.begin() as connection:
+            connection.execute(text("UPDATE token SET label = :label WHERE id = :id"),
+                               {"label": hostile, "id": made.info.id})
+    app = TokensApp(db=db_path, account="alice")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        shown = screen_text(app)
+        assert "\x1b" not in shown and "\x07" not in shown
+        assert "evil]52;c;ZXZpbA==[2Jlabel" in shown
+
+
+async def test_profile_page_lists_the_accounts_own_permissions(demo_db) -> None:
+    app = TokensApp(db=demo_db, account="alice")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Go to Profile")
+        await pilot.press("enter")
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "Your permissions" in shown
+        assert "view, add, edit" in shown  # Household survey
+        assert demo_db in shown
+
+
+async def test_palette_shows_hostile_labels_literally_and_jumps_to_the_token(db_path) -> None:
+    with TokenStore(db_path) as s:
+        s.ensure_account("alice")
+        for label in HOSTILE_LABELS:
+            s.create_token("alice", label, "read")
+        s.create_token("alice", "Zebra target", "read")
+    app = TokensApp(db=db_path, account="alice")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Show token")
+        await pilot.pause(0.3)
+        shown = screen_text(app)
+        for label in HOSTILE_LABELS[:2]:
+            assert f"Show token: {label}" in shown
+        await pilot.press(*": Zebra")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.query_one(TokenTable).highlighted.label == "Zebra target"
+
+
+async def test_usable_at_80_by_24(demo_db) -> None:
+    app = TokensApp(db=demo_db, account="alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        shown = screen_text(app)
+        assert "API tokens" in shown
+        assert "Backup job" in shown
+        assert "Revoke token" in shown
+        assert "Add" in shown and "Revoke" in shown  # the footer's keys

@@ -1,0 +1,22 @@
+"""Helpers for driving the app in tests."""
+
+from __future__ import annotations
+
+from textual.app import App
+
+
+def screen_text(app: App) -> str:
+    """Every character the active screen paints right now (modals include what shows behind them)."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
+    """Let workers finish and the screen catch up with their messages."""
+    from textual.worker import WorkerFailed
+
+    for _ in range(3):
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except WorkerFailed:
+            pass  # the app reports worker errors itself; tests look at what it shows
+        await pilot.pause()

@@ -1,0 +1,421 @@
+"""The ``tokens`` terminal app: API tokens of one account, keyboard first, safe over SSH.
+
+Data flows one way: a key → an action → a worker thread → one store call → a message back →
+the widgets update. The database layer is imported in the first worker, after the first paint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Button, ContentSwitcher, Footer, Header, Input, OptionList, Static
+from textual.worker import Worker, WorkerState
+
+import store
+from store import FormAccess, StoreError, TokenInfo
+
+from . import format as fmt
+from .commands import TokenCommands
+from .messages import AddRefused, StoreFailed, StoreOpened, TokenCreated, TokenRevoked, TokensLoaded
+from .screens.add_token import AddTokenRequest, AddTokenScreen
+from .screens.confirm_revoke import ConfirmRevokeScreen
+from .screens.help import HelpScreen
+from .screens.reveal_secret import RevealSecretScreen, allows_screenshot
+from .widgets.detail_panel import DetailPanel
+from .widgets.profile import ProfilePage
+from .widgets.sidebar import Sidebar
+from .widgets.token_table import TokenTable
+
+if TYPE_CHECKING:
+    from store import TokenStore
+
+EMPTY_HINT = (
+    "No tokens yet. Press  a  to add your first token.\n\n"
+    "Give each application and device its own token (e.g. 'Power BI – office laptop'), "
+    "so you know which one to revoke when you are done with it."
+)
+
+
+class TokensApp(App[None]):
+    """Personal API tokens.
+
+    Bindings (the footer shows those that work right now):
+        a: add a token · r: revoke the highlighted token · /: filter by label
+        v: show or hide revoked tokens · ?: help · ctrl+p: command palette · ctrl+q: quit
+    """
+
+    TITLE = "tokens"
+    # Absolute, so that subclasses defined elsewhere find it too.
+    CSS_PATH = Path(__file__).parent / "app.tcss"
+    COMMANDS = App.COMMANDS | {TokenCommands}
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+
+    BINDINGS = [
+        Binding("a", "add_token", "Add", id="add-token"),
+        Binding("r", "revoke_token", "Revoke", id="revoke-token"),
+        Binding("slash", "filter", "Filter", id="filter"),
+        Binding("v", "toggle_revoked", "Revoked", id="toggle-revoked"),
+        Binding("question_mark", "help", "Help", id="help"),
+        Binding("ctrl+r", "reload", "Reload", id="reload", show=False),
+        Binding("escape", "clear_filter", "Clear filter", id="clear-filter", show=False),
+    ]
+
+    show_revoked: reactive[bool] = reactive(True)
+    filter_text: reactive[str] = reactive("")
+
+    def __init__(
+        self,
+        db: str | None = None,
+        account: str | None = None,
+        *,
+        clock: Callable[[], datetime] = store.utcnow,
+    ) -> None:
+        super().__init__()
+        self.now = clock
+        self._db_arg = db
+        self.account = account or _default_account()
+        self.store: TokenStore | None = None
+        self.location = store.describe(store.resolve_target(db)) if _cheap_target(db) else "database"
+        self.tokens: list[TokenInfo] = []
+        self.access: list[FormAccess] = []
+        self.loaded = False
+        self.error: str | None = None
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="body"):
+            yield Sidebar(id="sidebar")
+            with ContentSwitcher(initial="tokens-page", id="pages"):
+                with Horizontal(id="tokens-page"):
+                    with Vertical(id="list-pane"):
+                        with Horizontal(id="list-header"):
+                            yield Static(Content("API tokens").stylize("bold"), id="page-title")
+                            yield Button("Add token", id="add-button", variant="primary", compact=True)
+                        yield Static(
+                            Content("Tokens let Power BI, scripts and other programs use your account."),
+                            id="page-intro",
+                        )
+                        yield Input(placeholder="/ filter by label", id="filter", compact=True)
+                        yield Static(Content("Opening the database…"), id="list-message")
+                        yield TokenTable(id="token-table")
+                    yield DetailPanel(id="detail")
+                yield ProfilePage(id="profile-page")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = self.account
+        self.query_one(Sidebar).select("tokens")
+        self.query_one(TokenTable).display = False
+        self.query_one(DetailPanel).display = False
+        self.query_one(TokenTable).focus()
+        self.open_store()
+
+    # ------------------------------------------------------------------ workers
+
+    @work(thread=True, exclusive=True, group="store", exit_on_error=False)
+    def open_store(self) -> None:
+        from store import TokenStore
+
+        opened = TokenStore(self._db_arg)
+        account = opened.ensure_account(self.account)
+        self.store = opened
+        self.post_message(StoreOpened(opened.location, account))
+        self._load()
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def reload_tokens(self, select_id: str | None = None) -> None:
+        self._load(select_id)
+
+    def _load(self, select_id: str | None = None) -> None:
+        assert self.store is not None
+        tokens = self.store.list_tokens(self.account, include_revoked=True)
+        access = self.store.account_access(self.account)
+        self.post_message(TokensLoaded(tokens, access, select_id))
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def create_token(self, request: AddTokenRequest) -> None:
+        assert self.store is not None
+        try:
+            new = self.store.create_token(self.account, request.label, request.scope, request.expires_at)
+        except store.InvalidInput as exc:
+            self.post_message(AddRefused(request, str(exc)))
+            return
+        # The secret travels in this one message to the reveal screen; the worker keeps nothing.
+        self.post_message(TokenCreated(new))
+        del new
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def revoke_token(self, token: TokenInfo) -> None:
+        assert self.store is not None
+        revoked = self.store.revoke(token.id, by=self.account)
+        self.post_message(TokenRevoked(revoked))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place where a failed store call becomes a message a person can read."""
+        if event.state is not WorkerState.ERROR:
+            return
+        error = event.worker.error
+        doing = {
+            "open_store": "Cannot open the tokens database",
+            "reload_tokens": "Cannot read your tokens",
+            "create_token": "The token was not created",
+            "revoke_token": "The token was not revoked",
+        }.get(event.worker.name, "Something went wrong")
+        if isinstance(error, StoreError):
+            reason = str(error)
+        else:
+            reason = f"unexpected error ({type(error).__name__}); nothing was changed"
+        self.post_message(StoreFailed(doing, reason))
+
+    # ------------------------------------------------------------------ messages from workers
+
+    def on_store_opened(self, message: StoreOpened) -> None:
+        self.location = message.location
+        self.account = message.account
+        self.sub_title = f"{message.account} · {message.location}"
+
+    def on_tokens_loaded(self, message: TokensLoaded) -> None:
+        self.loaded = True
+        self.error = None
+        self.tokens = message.tokens
+        self.access = message.access
+        self._show_tokens(select_id=message.select_id)
+        self.query_one(ProfilePage).show(self.account, self.location, self.tokens, self.access)
+
+    def on_token_created(self, message: TokenCreated) -> None:
+        info = message.new.info
+        self.push_screen(RevealSecretScreen(info, message.new.secret))
+        message.new = None  # type: ignore[assignment]
+        self.reload_tokens(select_id=info.id)
+
+    def on_add_refused(self, message: AddRefused) -> None:
+        request = message.request
+        self._open_add(
+            label=request.label,  # type: ignore[attr-defined]
+            scope=request.scope,  # type: ignore[attr-defined]
+            expiry=request.expiry_choice,  # type: ignore[attr-defined]
+            error=message.reason,
+        )
+
+    def on_token_revoked(self, message: TokenRevoked) -> None:
+        self.notify(
+            f"Revoked “{fmt.safe(message.info.label)}”. Applications using it are refused from now on.",
+            title="Token revoked",
+            markup=False,
+        )
+        self.reload_tokens(select_id=message.info.id)
+
+    def on_store_failed(self, message: StoreFailed) -> None:
+        if not self.loaded:
+            self.error = f"{message.doing}.\n{message.reason}"
+            self._show_tokens()
+        self.notify(f"{message.doing}: {message.reason}", title="Error", severity="error", markup=False, timeout=8)
+
+    # ------------------------------------------------------------------ showing
+
+    def visible_tokens(self) -> list[TokenInfo]:
+        needle = self.filter_text.strip().casefold()
+        return [
+            t
+            for t in self.tokens
+            if (self.show_revoked or t.revoked_at is None) and (not needle or needle in t.label.casefold())
+        ]
+
+    def _show_tokens(self, select_id: str | None = None) -> None:
+        table = self.query_one(TokenTable)
+        message = self.query_one("#list-message", Static)
+        rows = self.visible_tokens()
+        if self.error is not None:
+            text = Content.assemble((self.error, "$error"), "\n\nPress ctrl+r to try again, ctrl+q to quit.")
+        elif not self.loaded:
+            text = Content("Opening the database…")
+        elif not self.tokens:
+            text = Content(EMPTY_HINT)
+        elif not rows and self.filter_text:
+            text = Content(f"No token label contains “{fmt.safe(self.filter_text)}”. Press escape to clear the filter.")
+        elif not rows:
+            text = Content("All your tokens are revoked. Press v to show them, or a to add a new one.")
+        else:
+            text = None
+        message.update(text or "")
+        message.display = text is not None
+        table.display = bool(rows)
+        table.set_rows(rows, keep_id=select_id)
+        self._show_detail(table.highlighted)
+        self.refresh_bindings()
+
+    def _show_detail(self, token: TokenInfo | None) -> None:
+        panel = self.query_one(DetailPanel)
+        panel.display = token is not None
+        panel.show(token, self.access)
+
+    @on(TokenTable.Highlighted)
+    def _highlighted(self, event: TokenTable.Highlighted) -> None:
+        self._show_detail(event.token)
+        self.refresh_bindings()
+
+    @on(TokenTable.Selected)
+    def _selected(self, event: TokenTable.Selected) -> None:
+        self.query_one(DetailPanel).focus()
+
+    @on(DetailPanel.RevokeRequested)
+    def _revoke_requested(self, event: DetailPanel.RevokeRequested) -> None:
+        self._confirm_revoke(event.token)
+
+    @on(Button.Pressed, "#add-button")
+    def _add_pressed(self) -> None:
+        self.action_add_token()
+
+    @on(OptionList.OptionSelected, "#nav")
+    def _nav(self, event: OptionList.OptionSelected) -> None:
+        self.action_show_page(event.option.id or "tokens")
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.filter_text = event.value
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        self.query_one(TokenTable).focus()
+
+    def watch_filter_text(self) -> None:
+        if self.is_mounted:
+            self._show_tokens()
+
+    def watch_show_revoked(self) -> None:
+        if self.is_mounted:
+            self._show_tokens()
+
+    def select_token(self, token_id: str) -> None:
+        """Put the cursor on a token (revealing it if hidden by the filter or the toggle)."""
+        self.action_show_page("tokens")
+        if not any(t.id == token_id for t in self.visible_tokens()):
+            self.query_one("#filter", Input).value = ""
+            self.filter_text = ""
+            self.show_revoked = True
+        table = self.query_one(TokenTable)
+        self._show_tokens(select_id=token_id)
+        table.focus()
+
+    # ------------------------------------------------------------------ actions
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "revoke_token":
+            token = self.query_one(TokenTable).highlighted if self.loaded else None
+            if token is None or token.revoked_at is not None:
+                return None  # shown, but greyed out: there is nothing to revoke
+        if action == "add_token" and self.store is None:
+            return None
+        if action == "clear_filter":
+            # Escape belongs to a modal when one is open.
+            on_main = self.screen is self.screen_stack[0]
+            return on_main and (bool(self.filter_text) or self.focused is self.query_one("#filter", Input))
+        return True
+
+    def action_add_token(self) -> None:
+        if self.store is None:
+            self.notify("The tokens database is not open.", severity="warning", markup=False)
+            return
+        self._open_add()
+
+    def _open_add(self, *, label: str = "", scope: store.Scope = store.Scope.READ, expiry: str = "90d",
+                  error: str | None = None) -> None:
+        now = self.now()
+        labels = [t.label for t in self.tokens if t.is_active(now)]
+        self.push_screen(
+            AddTokenScreen(labels, label=label, scope=scope, expiry=expiry, error=error),
+            self._add_answered,
+        )
+
+    def _add_answered(self, request: AddTokenRequest | None) -> None:
+        if request is not None:
+            self.create_token(request)
+
+    def action_revoke_token(self) -> None:
+        token = self.query_one(TokenTable).highlighted
+        if token is not None:
+            self._confirm_revoke(token)
+
+    def _confirm_revoke(self, token: TokenInfo) -> None:
+        if token.revoked_at is not None:
+            self.notify("This token is already revoked.", markup=False)
+            return
+
+        def answered(confirmed: bool | None) -> None:
+            if confirmed:
+                self.revoke_token(token)
+
+        self.push_screen(ConfirmRevokeScreen(token), answered)
+
+    def action_filter(self) -> None:
+        self.action_show_page("tokens")
+        self.query_one("#filter", Input).focus()
+
+    def action_clear_filter(self) -> None:
+        self.query_one("#filter", Input).value = ""
+        self.filter_text = ""
+        self.query_one(TokenTable).focus()
+
+    def action_toggle_revoked(self) -> None:
+        self.show_revoked = not self.show_revoked
+        shown = "shown" if self.show_revoked else "hidden"
+        self.notify(f"Revoked tokens are {shown}.", markup=False, timeout=2)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_reload(self) -> None:
+        if self.store is None:
+            self.error = None
+            self.loaded = False
+            self._show_tokens()
+            self.open_store()
+        else:
+            self.reload_tokens()
+
+    def action_show_page(self, page: str) -> None:
+        switcher = self.query_one("#pages", ContentSwitcher)
+        switcher.current = "profile-page" if page == "profile" else "tokens-page"
+        self.query_one(Sidebar).select(page)
+        if page == "tokens":
+            self.query_one(TokenTable).focus()
+
+    # ------------------------------------------------------------------ palette
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        for command in super().get_system_commands(screen):
+            # A screenshot would write a revealed secret to disk.
+            if command.title == "Screenshot" and not allows_screenshot(screen):
+                continue
+            yield command
+
+
+def _default_account() -> str:
+    from .cli import default_account
+
+    return default_account()
+
+
+def _cheap_target(db: str | None) -> bool:
+    """Describing a URL needs SQLAlchemy; a path does not. Only describe before first paint if cheap."""
+    target = store.resolve_target(db)
+    return not isinstance(target, str)
+
+
+def run(db: str | None = None, account: str | None = None) -> int:
+    """Open the app; returns the process exit code."""
+    TokensApp(db=db, account=account).run()
+    return 0

@@ -1,0 +1,57 @@
+"""Messages that workers send back to the app. Workers never touch widgets themselves."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from store import FormAccess, NewToken, TokenInfo
+
+
+@dataclass
+class StoreOpened(Message):
+    """The database is open and the account exists."""
+
+    location: str
+    account: str
+
+
+@dataclass
+class TokensLoaded(Message):
+    """A fresh read of the account's tokens and of what the account may do on each form."""
+
+    tokens: list[TokenInfo]
+    access: list[FormAccess]
+    select_id: str | None = None
+
+
+@dataclass
+class TokenCreated(Message):
+    """A token was created. The only message that carries a secret; it is shown once and dropped."""
+
+    new: NewToken
+
+    def __repr__(self) -> str:
+        return f"TokenCreated(id={self.new.info.id!r})"
+
+
+@dataclass
+class AddRefused(Message):
+    """The store refused the new token's input; the add form opens again with the reason."""
+
+    request: object
+    reason: str
+
+
+@dataclass
+class TokenRevoked(Message):
+    info: TokenInfo
+
+
+@dataclass
+class StoreFailed(Message):
+    """A store call failed: what the user was doing, and why, in one line."""
+
+    doing: str
+    reason: str

@@ -1,0 +1,443 @@
+"""The "Add a token" modal: label, scope and expiry, then Generate.
+
+The screen only collects and checks what the person typed; it never touches the database. It
+dismisses with an :class:`AddTokenRequest` (or ``None`` when cancelled) and the app creates the
+token in a worker. If the store still refuses (say another window took the label meanwhile), the
+app opens the screen again with the same values and the store's reason in ``error``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.validation import ValidationResult, Validator
+from textual.widgets import Button, Footer, Input, RadioButton, RadioSet, Static
+
+from store import (
+    EXPIRY_CHOICES,
+    LABEL_MAX,
+    InvalidExpiry,
+    InvalidLabel,
+    Scope,
+    parse_expiry,
+    strip_controls,
+    validate_label,
+)
+
+#: The value of ``expiry_choice`` (and of the ``expiry`` argument) is either one of the values in
+#: ``EXPIRY_CHOICES`` or a date as ``YYYY-MM-DD``; this is the radio button that stands for a date.
+DATE_CHOICE = "date"
+
+DUPLICATE_LABEL = (
+    "You already have an active token with this label. Use one label per application and device."
+)
+LABEL_HINT = "One label per application and device, so you know which token to revoke."
+DATE_HINT = "The token works until the end of that day (UTC)."
+LIMIT_NOTE = "A token can only limit: never more than your own permission on a form."
+CONTROLS_REMOVED = "Removed control characters (such as escape codes) from the pasted text."
+
+_DATE_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_CHOICE_VALUES = frozenset(value for value, _title in EXPIRY_CHOICES)
+
+
+@dataclass(frozen=True, slots=True)
+class AddTokenRequest:
+    """What the person asked for. ``label`` is already trimmed and validated."""
+
+    label: str
+    scope: Scope
+    expires_at: datetime | None
+    #: ``30d``, ``90d``, ``1y``, ``never`` or ``YYYY-MM-DD``: pass it back as ``expiry`` to re-open.
+    expiry_choice: str
+
+
+def _sentence(reason: str) -> str:
+    # The store words its reasons to follow a prefix on the command line; here they stand alone.
+    reason = strip_controls(reason).strip()
+    if not reason:
+        return reason
+    reason = reason[0].upper() + reason[1:]
+    return reason if reason.endswith((".", "!", "?")) else reason + "."
+
+
+def label_problem(value: str, taken: frozenset[str]) -> str | None:
+    """Why the store would refuse this label, or ``None``. ``taken`` holds casefolded labels."""
+    try:
+        label = validate_label(value)
+    except InvalidLabel as error:
+        return _sentence(str(error))
+    if label.casefold() in taken:
+        return DUPLICATE_LABEL
+    return None
+
+
+def date_problem(value: str) -> str | None:
+    """Why this text is not a usable expiry date, or ``None``."""
+    text = value.strip()
+    if not _DATE_SHAPE.match(text):
+        return "Type the date as YYYY-MM-DD, e.g. 2030-12-31."
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return f"There is no such date as {text}."
+    try:
+        parse_expiry(text)
+    except InvalidExpiry as error:
+        return _sentence(str(error))
+    return None
+
+
+class _LabelRule(Validator):
+    def __init__(self, taken: frozenset[str]) -> None:
+        super().__init__()
+        self._taken = taken
+
+    def validate(self, value: str) -> ValidationResult:
+        problem = label_problem(value, self._taken)
+        return self.failure(problem, value) if problem else self.success()
+
+
+class _DateRule(Validator):
+    def validate(self, value: str) -> ValidationResult:
+        problem = date_problem(value)
+        return self.failure(problem, value) if problem else self.success()
+
+
+class LabelInput(Input):
+    """An Input that never holds control characters.
+
+    Textual draws an Input's value as it is, so a pasted escape sequence would reach the terminal
+    (``ESC[2J`` clears it, ``ESC]52`` writes the clipboard). Typing cannot produce one; pasting can.
+    """
+
+    controls_removed: bool = False
+    """Whether the last change dropped control characters, so the screen can say so."""
+
+    def validate_value(self, value: str) -> str:
+        # A tab from a copied table cell most likely separated two words.
+        cleaned = strip_controls(value.replace("\t", " "))
+        self.controls_removed = cleaned != value
+        return cleaned
+
+
+class ChoiceSet(RadioSet):
+    """A RadioSet where the arrow keys also choose, as radio groups do in web forms.
+
+    Textual's RadioSet only moves a highlight and waits for space or enter, so someone who arrows
+    to "Read & Write" and tabs away would silently keep "Read-only".
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down,right", "choose(1)", "Next option", show=False),
+        Binding("up,left", "choose(-1)", "Previous option", show=False),
+    ]
+
+    def on_mount(self) -> None:
+        # RadioSet highlights its first button on mount; start from the chosen one instead so
+        # that space or enter never flips a default the person did not touch.
+        self.call_after_refresh(self._highlight_pressed)
+
+    def _highlight_pressed(self) -> None:
+        if self.pressed_index >= 0:
+            self._selected = self.pressed_index
+
+    def action_choose(self, step: int) -> None:
+        if step > 0:
+            self.action_next_button()
+        else:
+            self.action_previous_button()
+        if self._selected is not None:
+            button = self._nodes[self._selected]
+            if isinstance(button, RadioButton) and not button.value:
+                button.value = True
+
+
+class AddTokenScreen(ModalScreen[AddTokenRequest | None]):
+    """Ask for a new token's label, scope and expiry.
+
+    Dismisses with an :class:`AddTokenRequest`, or ``None`` when cancelled.
+
+    | Key(s) | Description |
+    | :- | :- |
+    | enter (in a text field), ctrl+s | Generate the token, or show what is wrong. |
+    | escape | Cancel. |
+    | tab, shift+tab | Move between label, scope, expiry and the buttons. |
+    | up, down, left, right | Choose a scope or an expiry. |
+    """
+
+    AUTO_FOCUS = "#label"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "generate", "Generate", id="add_token.generate"),
+        Binding("escape", "cancel", "Cancel", id="add_token.cancel"),
+    ]
+
+    DEFAULT_CSS = """
+    AddTokenScreen {
+        align: center middle;
+    }
+    AddTokenScreen > #dialog {
+        width: 78;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        padding: 0 1;
+        scrollbar-size-vertical: 1;
+        border: round $primary;
+        border-title-style: bold;
+        background: $surface;
+    }
+    AddTokenScreen .field {
+        border-title-color: $text;
+    }
+    AddTokenScreen #form-error {
+        color: $text-error;
+        text-style: bold;
+    }
+    AddTokenScreen .message {
+        color: $text-muted;
+        padding: 0 1;
+    }
+    AddTokenScreen .message.-error {
+        color: $text-error;
+        text-style: bold;
+    }
+    AddTokenScreen #scope-help {
+        padding: 0 1;
+    }
+    AddTokenScreen #expiry {
+        layout: horizontal;
+        overflow-x: hidden;
+    }
+    AddTokenScreen #expiry > RadioButton {
+        width: auto;
+        margin-right: 1;
+    }
+    AddTokenScreen #date-row {
+        height: auto;
+        display: none;
+    }
+    AddTokenScreen #date-row.-shown {
+        display: block;
+    }
+    AddTokenScreen #date {
+        width: 17;
+    }
+    AddTokenScreen #date-message {
+        width: 1fr;
+        padding: 1 1 0 1;
+    }
+    AddTokenScreen #buttons {
+        height: auto;
+        align-horizontal: right;
+    }
+    AddTokenScreen #buttons > Button {
+        margin-left: 2;
+    }
+    """
+
+    def __init__(
+        self,
+        existing_labels: Iterable[str],
+        *,
+        label: str = "",
+        scope: Scope = Scope.READ,
+        expiry: str = "90d",
+        error: str | None = None,
+    ) -> None:
+        super().__init__()
+        self._taken = frozenset(existing.strip().casefold() for existing in existing_labels)
+        self._initial_label = label
+        self._initial_scope = Scope.parse(scope)
+        expiry = (expiry or "never").strip()
+        if expiry in _CHOICE_VALUES:
+            self._initial_choice, self._initial_date = expiry, ""
+        else:
+            self._initial_choice, self._initial_date = DATE_CHOICE, expiry
+        self._error = _sentence(error) if error else None
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="dialog", can_focus=False) as dialog:
+            dialog.border_title = "Add a token"
+            if self._error:
+                yield Static(Content.assemble(("Not created. ", "bold"), self._error), id="form-error")
+            label = LabelInput(
+                self._initial_label,
+                placeholder="e.g. Power BI – office laptop",
+                max_length=LABEL_MAX,
+                validators=[_LabelRule(self._taken)],
+                # An untouched empty field is not an error yet; Generate still refuses it.
+                valid_empty=True,
+                id="label",
+                classes="field",
+            )
+            label.border_title = "Label"
+            yield label
+            yield Static(LABEL_HINT, id="label-message", classes="message", markup=False)
+            with ChoiceSet(id="scope", classes="field") as scopes:
+                scopes.border_title = "Scope"
+                for scope in Scope:
+                    yield RadioButton(scope.title, scope is self._initial_scope, id=f"scope-{scope.value}")
+            yield Static(id="scope-help", markup=False)
+            with ChoiceSet(id="expiry", classes="field") as expiry:
+                expiry.border_title = "Expiry"
+                for value, title in EXPIRY_CHOICES:
+                    yield RadioButton(title, value == self._initial_choice, id=f"expiry-{value}")
+                yield RadioButton("On a date…", self._initial_choice == DATE_CHOICE, id=f"expiry-{DATE_CHOICE}")
+            with Horizontal(id="date-row"):
+                yield Input(
+                    self._initial_date,
+                    placeholder="YYYY-MM-DD",
+                    max_length=10,
+                    restrict=r"[0-9-]*",
+                    validators=[_DateRule()],
+                    valid_empty=True,
+                    id="date",
+                )
+                yield Static(DATE_HINT, id="date-message", classes="message", markup=False)
+            with Horizontal(id="buttons"):
+                yield Button("Generate", variant="primary", id="generate")
+                yield Button("Cancel", id="cancel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._show_scope_help()
+        self._show_date_row()
+        if self._initial_label:
+            self._show_label_problem(label_problem(self._initial_label, self._taken))
+        if self._initial_choice == DATE_CHOICE and self._initial_date:
+            self._show_date_problem(date_problem(self._initial_date))
+        if self._error:
+            # Focusing the label may scroll a tall form on a small terminal; the reason the store
+            # gave must be the first thing seen.
+            self.call_after_refresh(self.query_one("#dialog").scroll_home, animate=False)
+
+    # What the form currently says.
+
+    @property
+    def chosen_scope(self) -> Scope:
+        button = self.query_one("#scope", RadioSet).pressed_button
+        if button is None or button.id is None:
+            return Scope.READ
+        return Scope(button.id.removeprefix("scope-"))
+
+    @property
+    def chosen_expiry(self) -> str:
+        """An ``EXPIRY_CHOICES`` value, or :data:`DATE_CHOICE`."""
+        button = self.query_one("#expiry", RadioSet).pressed_button
+        if button is None or button.id is None:
+            return "90d"
+        return button.id.removeprefix("expiry-")
+
+    # Showing problems next to their fields.
+
+    def _show_label_problem(self, problem: str | None) -> None:
+        message = self.query_one("#label-message", Static)
+        message.update(problem or LABEL_HINT)
+        message.set_class(problem is not None, "-error")
+        self.query_one("#label", Input).set_class(problem is not None, "-invalid")
+
+    def _show_date_problem(self, problem: str | None) -> None:
+        message = self.query_one("#date-message", Static)
+        message.update(problem or DATE_HINT)
+        message.set_class(problem is not None, "-error")
+        self.query_one("#date", Input).set_class(problem is not None, "-invalid")
+
+    def _show_scope_help(self) -> None:
+        self.query_one("#scope-help", Static).update(f"{self.chosen_scope.description}\n{LIMIT_NOTE}")
+
+    def _show_date_row(self) -> None:
+        self.query_one("#date-row").set_class(self.chosen_expiry == DATE_CHOICE, "-shown")
+
+    @on(Input.Changed, "#label")
+    def _label_changed(self, event: Input.Changed) -> None:
+        result = event.validation_result
+        self._show_label_problem(None if result is None or result.is_valid else result.failure_descriptions[0])
+        label = self.query_one("#label", LabelInput)
+        if label.controls_removed and (result is None or result.is_valid):
+            self.query_one("#label-message", Static).update(CONTROLS_REMOVED)
+
+    @on(Input.Changed, "#date")
+    def _date_changed(self, event: Input.Changed) -> None:
+        result = event.validation_result
+        self._show_date_problem(None if result is None or result.is_valid else result.failure_descriptions[0])
+
+    @on(RadioSet.Changed, "#scope")
+    def _scope_changed(self) -> None:
+        self._show_scope_help()
+
+    @on(RadioSet.Changed, "#expiry")
+    def _expiry_changed(self) -> None:
+        self._show_date_row()
+
+    # Actions.
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_generate()
+
+    @on(Button.Pressed, "#generate")
+    def _generate_pressed(self) -> None:
+        self.action_generate()
+
+    def action_generate(self) -> None:
+        """Dismiss with the request, or point at the first problem and stay."""
+        label_input = self.query_one("#label", Input)
+        problem = label_problem(label_input.value, self._taken)
+        if problem:
+            self._show_label_problem(problem)
+            label_input.focus()
+            return
+        choice = self.chosen_expiry
+        if choice == DATE_CHOICE:
+            date_input = self.query_one("#date", Input)
+            choice = date_input.value.strip()
+            problem = date_problem(choice)
+            if problem:
+                self._show_date_problem(problem)
+                date_input.focus()
+                return
+        try:
+            # Relative choices count from this moment, not from when the screen opened.
+            expires_at = parse_expiry(choice)
+        except InvalidExpiry as error:  # pragma: no cover - the checks above already passed
+            self._show_date_problem(_sentence(str(error)))
+            return
+        self.dismiss(
+            AddTokenRequest(
+                label=validate_label(label_input.value),
+                scope=self.chosen_scope,
+                expires_at=expires_at,
+                expiry_choice=choice,
+            )
+        )
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+__all__ = [
+    "CONTROLS_REMOVED",
+    "DATE_CHOICE",
+    "DUPLICATE_LABEL",
+    "AddTokenRequest",
+    "AddTokenScreen",
+    "ChoiceSet",
+    "LabelInput",
+    "date_problem",
+    "label_problem",
+]

@@ -1,0 +1,226 @@
+"""The one-time reveal of a new token's secret.
+
+This is the only screen that ever holds a secret. It shows it in full and selectable (copying
+through the terminal can fail silently, so selecting by hand must always remain possible), offers
+"Copy to clipboard" through OSC 52, and asks once before it lets the person leave. When it goes,
+it forgets the secret and wipes the app's own copy of the clipboard, so nothing the app still
+holds can show or paste it again.
+"""
+
+from __future__ import annotations
+
+from time import monotonic
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Footer, Static
+
+from store import TokenInfo, strip_controls
+
+from ..format import day
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+COPY_SENT = (
+    "Copy sent to your terminal. If nothing was copied, select the token above and copy it by hand. "
+    "In tmux, enable `set -s set-clipboard on`."
+)
+WARNING = "This is the only time this token is shown. Once you leave this screen it can never be shown again."
+ASK = "Have you copied it? It can never be shown again. Press “Yes, close” or escape to leave."
+ASK_AFTER_COPY = (
+    "Have you copied it? The copy was sent to your terminal: paste it somewhere to be sure. "
+    "Press “Yes, close” or escape to leave."
+)
+
+
+def allows_screenshot(screen: Screen[object]) -> bool:
+    """Whether a screenshot may be offered while ``screen`` is active.
+
+    Not while a secret is revealed, nor while anything (the command palette, help) sits on top of
+    the reveal: a screenshot would write the secret to disk.
+    """
+    if isinstance(screen, RevealSecretScreen):
+        return False
+    try:
+        stack = screen.app.screen_stack
+    except RuntimeError:  # no running app: nothing can be beneath this screen
+        return True
+    return not any(isinstance(other, RevealSecretScreen) for other in stack)
+
+
+class RevealSecretScreen(ModalScreen[None]):
+    """Show a new token's secret, once.
+
+    Dismisses with ``None``. Leaving asks "Have you copied it?" once; the next Done, escape or
+    "Yes, close" closes.
+
+    | Key(s) | Description |
+    | :- | :- |
+    | c | Copy the token to the clipboard (sent to the terminal via OSC 52). |
+    | escape | Done: leave the screen (asks once first). |
+    | tab, shift+tab | Move between Copy and Done. |
+    """
+
+    AUTO_FOCUS = "#copy"
+
+    #: Seconds after asking during which another leave does not count: someone hammering escape
+    #: (or holding enter) must get the chance to read the question.
+    LEAVE_GUARD: ClassVar[float] = 0.5
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "copy", "Copy to clipboard", id="reveal_secret.copy"),
+        Binding("escape", "leave", "Done", id="reveal_secret.done"),
+    ]
+
+    DEFAULT_CSS = """
+    RevealSecretScreen {
+        align: center middle;
+    }
+    RevealSecretScreen > #dialog {
+        width: 78;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        padding: 0 1;
+        scrollbar-size-vertical: 1;
+        border: round $success;
+        border-title-style: bold;
+        background: $surface;
+    }
+    RevealSecretScreen #about {
+        margin-bottom: 1;
+    }
+    RevealSecretScreen #secret {
+        width: 100%;
+        padding: 0 1;
+        border: round $accent;
+        text-style: bold;
+    }
+    RevealSecretScreen #copy-status {
+        display: none;
+        color: $text-success;
+    }
+    RevealSecretScreen #copy-status.-shown {
+        display: block;
+    }
+    RevealSecretScreen #warning {
+        margin-top: 1;
+        color: $text-warning;
+        text-style: bold;
+    }
+    RevealSecretScreen #ask {
+        display: none;
+        margin-top: 1;
+        color: $text-warning;
+    }
+    RevealSecretScreen #ask.-shown {
+        display: block;
+    }
+    RevealSecretScreen #buttons {
+        height: auto;
+        margin-top: 1;
+        align-horizontal: right;
+    }
+    RevealSecretScreen #buttons > Button {
+        margin-left: 2;
+    }
+    """
+
+    def __init__(self, info: TokenInfo, secret: str) -> None:
+        super().__init__()
+        self._info = info
+        self._secret: str | None = secret
+        self._copied = False
+        self._asked = False
+        self._asked_at = 0.0
+
+    @property
+    def asked(self) -> bool:
+        """Whether "Have you copied it?" has been asked, so that the next leave closes."""
+        return self._asked
+
+    def compose(self) -> ComposeResult:
+        info = self._info
+        expires = f"expires {day(info.expires_at)}" if info.expires_at else "no expiry"
+        with Vertical(id="dialog") as dialog:
+            dialog.border_title = "Your new token"
+            yield Static(
+                Content.assemble(
+                    ("Label: ", "bold"),
+                    strip_controls(info.label),
+                    "\n",
+                    ("Scope: ", "bold"),
+                    f"{info.scope.title} · {expires}",
+                ),
+                id="about",
+            )
+            # markup=False: the secret is shown exactly as it is, and stays selectable with the
+            # mouse (double-click selects it whole) in case the copy never reaches the clipboard.
+            yield Static(self._secret or "", id="secret", markup=False)
+            yield Static(COPY_SENT, id="copy-status", markup=False)
+            yield Static(WARNING, id="warning", markup=False)
+            yield Static("", id="ask", markup=False)
+            with Horizontal(id="buttons"):
+                yield Button("Copy to clipboard", variant="primary", id="copy")
+                yield Button("Done", id="done")
+        yield Footer()
+
+    @on(Button.Pressed, "#copy")
+    def _copy_pressed(self) -> None:
+        self.action_copy()
+
+    @on(Button.Pressed, "#done")
+    def _done_pressed(self) -> None:
+        self.action_leave()
+
+    def action_copy(self) -> None:
+        """Send the token to the terminal's clipboard. Whether it arrived cannot be known."""
+        if self._secret is None:
+            return
+        self.app.copy_to_clipboard(self._secret)
+        self._copied = True
+        self.query_one("#copy-status").add_class("-shown")
+        if self._asked:
+            self.query_one("#ask", Static).update(ASK_AFTER_COPY)
+
+    def action_leave(self) -> None:
+        """Ask "Have you copied it?" the first time; close the next time."""
+        if not self._asked:
+            self._asked = True
+            self._asked_at = monotonic()
+            self.query_one("#ask", Static).update(ASK_AFTER_COPY if self._copied else ASK)
+            self.query_one("#ask").add_class("-shown")
+            done = self.query_one("#done", Button)
+            done.label = "Yes, close"
+            done.variant = "warning"
+            return
+        if monotonic() - self._asked_at < self.LEAVE_GUARD:
+            return
+        self._forget_secret()
+        self.dismiss(None)
+
+    def _forget_secret(self) -> None:
+        secret, self._secret = self._secret, None
+        if secret is None:
+            return
+        # Textual keeps the last copied text for pasting inside the app; a later ctrl+v in the
+        # label field must not paste a secret. Assigning, rather than copy_to_clipboard(""),
+        # leaves the terminal's own clipboard alone: the person may still need what they copied.
+        clipboard = getattr(self.app, "_clipboard", "")
+        if isinstance(clipboard, str) and secret in clipboard:
+            self.app._clipboard = ""
+        for widget in self.query("#secret").results(Static):
+            widget.update("")
+
+    def on_unmount(self) -> None:
+        # Also covers the screen going away without Done, e.g. when the app quits.
+        self._forget_secret()
+
+
+__all__ = ["ASK", "ASK_AFTER_COPY", "COPY_SENT", "WARNING", "RevealSecretScreen", "allows_screenshot"]

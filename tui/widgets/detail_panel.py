@@ -1,0 +1,124 @@
+"""The side panel for the highlighted token: all the store knows about it except its secret and
+hash, what it can actually do on each form, and the "Revoke token" button."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Button, Static
+
+from datetime import datetime
+
+from store import ALL_ACTIONS, FormAccess, TokenInfo, TokenStatus, effective_actions
+
+from .. import format as fmt
+
+_STATUS_STYLE = {
+    TokenStatus.ACTIVE: "$success",
+    TokenStatus.EXPIRES_SOON: "$warning",
+    TokenStatus.EXPIRED: "$text-muted",
+    TokenStatus.REVOKED: "$error",
+}
+
+
+def _field(name: str, value: str | Content) -> Content:
+    return Content.assemble((f"{name:<10}", "dim"), value if isinstance(value, Content) else Content(value))
+
+
+def describe_token(token: TokenInfo, now: datetime) -> Content:
+    """The token's facts, one per line. Every user-typed part is literal text."""
+    status = token.status(now)
+    lines = [
+        Content(fmt.safe(token.label)).stylize("bold"),
+        _field("ID", token.id),
+        _field("Scope", token.scope.title),
+        _field("Status", Content(status.value.capitalize()).stylize(_STATUS_STYLE[status])),
+        _field("Created", fmt.when(token.created_at)),
+        _field("Expires", fmt.day(token.expires_at, "never")),
+        _field("Last used", fmt.relative(token.last_used_at, now)),
+    ]
+    if token.revoked_at is not None:
+        by = f" by {fmt.safe(token.revoked_by)}" if token.revoked_by else ""
+        lines.append(_field("Revoked", fmt.when(token.revoked_at) + by))
+    return Content("\n").join(lines)
+
+
+def describe_access(token: TokenInfo, access: Sequence[FormAccess], now: datetime) -> Content:
+    """What this token can actually do, form by form: the account's grant ∩ the token's scope."""
+    heading = Content("What this token can do").stylize("bold")
+    if not token.is_active(now):
+        word = "revoked" if token.status(now) is TokenStatus.REVOKED else "expired"
+        return Content.assemble(heading, "\n", (f"Nothing: the token is {word}.", "$text-muted"))
+    if not access:
+        return Content.assemble(
+            heading, "\n", ("Nothing yet: your account has no permission on any form.", "$text-muted")
+        )
+    lines = [heading]
+    database = None
+    limited = False
+    for item in access:
+        if item.database != database:
+            database = item.database
+            lines.append(Content(fmt.safe(database)).stylize("underline"))
+        can = effective_actions(item.granted, token.scope)
+        limited = limited or can != item.granted
+        # ✓/✗ carry the meaning without colour or strike-through, which not every terminal shows.
+        marks = Content(" ").join(
+            Content(f"✓{a.value}").stylize("$success") if a in can
+            else Content(f"✗{a.value}").stylize("$text-disabled strike")
+            for a in ALL_ACTIONS
+            if a in item.granted
+        )
+        lines.append(Content.assemble("  ", Content(fmt.safe(item.form)), "\n    ", marks))
+    if limited:
+        lines.append(Content("✗: your account may, this token's scope may not.").stylize("$text-muted"))
+    lines.append(Content("A token can only limit: it never does more than your account may.").stylize("$text-muted"))
+    return Content("\n").join(lines)
+
+
+class DetailPanel(VerticalScroll, can_focus=True):
+    """Details of one token. Tab reaches the "Revoke token" button."""
+
+    class RevokeRequested(Message):
+        def __init__(self, token: TokenInfo) -> None:
+            super().__init__()
+            self.token = token
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._token: TokenInfo | None = None
+        self._access: Sequence[FormAccess] = ()
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content("Select a token to see its details."), id="detail-facts")
+        yield Button("Revoke token", id="revoke-button", variant="error", compact=True)
+        yield Static(id="detail-access")
+
+    @property
+    def token(self) -> TokenInfo | None:
+        return self._token
+
+    def show(self, token: TokenInfo | None, access: Sequence[FormAccess]) -> None:
+        self._token = token
+        self._access = access
+        facts = self.query_one("#detail-facts", Static)
+        button = self.query_one("#revoke-button", Button)
+        access_view = self.query_one("#detail-access", Static)
+        if token is None:
+            facts.update(Content("No token selected."))
+            access_view.update("")
+            button.display = False
+            return
+        now = self.app.now()  # type: ignore[attr-defined]
+        facts.update(describe_token(token, now))
+        access_view.update(describe_access(token, access, now))
+        button.display = token.revoked_at is None
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "revoke-button" and self._token is not None:
+            event.stop()
+            self.post_message(self.RevokeRequested(self._token))

@@ -1,0 +1,28 @@
+"""The navigation sidebar: Account settings → Profile, API tokens."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Label, OptionList
+from textual.widgets.option_list import Option
+
+PAGES = (("profile", "Profile"), ("tokens", "API tokens"))
+
+
+class Sidebar(Vertical):
+    """Pick a page with up/down and enter (or a click)."""
+
+    DEFAULT_CSS = """
+    Sidebar { width: 20; }
+    Sidebar > Label { padding: 0 1; color: $text-muted; text-style: bold; }
+    Sidebar > OptionList { border: none; padding: 0 0 0 1; background: transparent; height: auto; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Label("Account settings")
+        yield OptionList(*(Option(title, id=key) for key, title in PAGES), id="nav")
+
+    def select(self, page: str) -> None:
+        nav = self.query_one("#nav", OptionList)
+        nav.highlighted = [key for key, _ in PAGES].index(page)
