@@ -2,8 +2,10 @@
 
 One run, one database holding ``--tokens`` tokens (10,000 by default), five measurements:
 
-``row_read``          the baseline: a primary-key read of the token row through the store's own
-                      engine (a connection from its pool and a Core ``select``), nothing else
+``row_read``          a primary-key read of the token row through the store's own engine (a
+                      connection from its pool and a Core ``select``), nothing else
+``raw_row_read``      the barest baseline: the same read on a DBAPI connection from the same
+                      engine's pool, the way authenticate reads (no result processing)
 ``warm``              authenticate a token this process has already verified (cache warm)
 ``first_seen``        authenticate a token this process has not verified yet: one Argon2 verify with
                       the store's default parameters (a second store with its cache turned off)
@@ -11,8 +13,8 @@ One run, one database holding ``--tokens`` tokens (10,000 by default), five meas
 ``argon2_every_call`` what the cache saves: the row read plus an Argon2 verify on every call
 
 For each: calls per second, p50 and p99 latency in microseconds, and the number of calls. Then the
-two ratios the store is held to: warm ≤ 2× the row read, and warm ≥ 500× faster than Argon2 on
-every call.
+two ratios the store is held to: warm ≤ 2× the bare row read (judged against the stricter,
+raw one), and warm ≥ 500× faster than Argon2 on every call.
 
     python bench/authenticate.py                      # a temporary SQLite file
     python bench/authenticate.py --db postgresql+psycopg://user@host/db   # an empty database
@@ -150,6 +152,20 @@ def run(db: str, count: int, fast_calls: int, slow_calls: int, budget: float) ->
             with store._engine.connect() as connection:
                 return connection.execute(row_select, {"token_id": warm_id}).first()
 
+        raw_sql = str(row_select.compile(dialect=store._engine.dialect))
+        raw_positional = row_select.compile(dialect=store._engine.dialect).positional
+
+        def raw_row_read() -> object:
+            connection = store._engine.raw_connection()
+            try:
+                cursor = connection.cursor()
+                cursor.execute(raw_sql, (warm_id,) if raw_positional else {"token_id": warm_id})
+                row = cursor.fetchone()
+                cursor.close()
+                return row
+            finally:
+                connection.close()
+
         def warm() -> object:
             return store.authenticate(warm_token)
 
@@ -168,7 +184,7 @@ def run(db: str, count: int, fast_calls: int, slow_calls: int, budget: float) ->
             return hasher.verify(row[2], warm_secret)  # type: ignore[index]
 
         results = measure(
-            {"row_read": row_read, "warm": warm, "malformed": refused},
+            {"row_read": row_read, "raw_row_read": raw_row_read, "warm": warm, "malformed": refused},
             warmup=500, calls=fast_calls, budget=budget,
         )
         results |= measure(
@@ -185,6 +201,7 @@ def run(db: str, count: int, fast_calls: int, slow_calls: int, budget: float) ->
     warm_p50 = results["warm"]["p50_us"]
     ratios = {
         "warm_vs_row_read_p50": round(warm_p50 / results["row_read"]["p50_us"], 2),
+        "warm_vs_raw_row_read_p50": round(warm_p50 / results["raw_row_read"]["p50_us"], 2),
         "warm_vs_row_read_throughput": round(
             results["row_read"]["calls_per_second"] / results["warm"]["calls_per_second"], 2
         ),
@@ -210,7 +227,7 @@ def run(db: str, count: int, fast_calls: int, slow_calls: int, budget: float) ->
         "results": results,
         "ratios": ratios,
         "goals": {
-            "warm_within_2x_of_row_read": ratios["warm_vs_row_read_p50"] <= 2,
+            "warm_within_2x_of_bare_row_read": ratios["warm_vs_raw_row_read_p50"] <= 2,
             "warm_500x_faster_than_argon2_every_call": ratios["argon2_every_call_vs_warm_p50"] >= 500,
         },
     }

@@ -108,7 +108,8 @@ class AuditEvent(SQLModel, table=True):
 
 
 # Revocation is irreversible and a token can only ever be narrowed, even through raw SQL: once
-# revoked_at is set it cannot be cleared or changed, and the hash, owner and scope never change.
+# revoked_at is set it cannot be cleared or changed, and the hash, owner, scope and expiry never
+# change (a longer life is a new token, with its own audit event).
 _SQLITE_TRIGGER = DDL(
     """
 CREATE TRIGGER token_immutable BEFORE UPDATE ON token
@@ -116,8 +117,9 @@ WHEN (OLD.revoked_at IS NOT NULL AND (NEW.revoked_at IS NULL OR NEW.revoked_at <
                                       OR NEW.revoked_by_id IS NOT OLD.revoked_by_id))
   OR NEW.secret_hash <> OLD.secret_hash OR NEW.account_id <> OLD.account_id
   OR NEW.scope <> OLD.scope OR NEW.id <> OLD.id
+  OR NEW.expires_at IS NOT OLD.expires_at OR NEW.created_at IS NOT OLD.created_at
 BEGIN
-  SELECT RAISE(ABORT, 'token revocation is irreversible and its hash, owner and scope cannot change');
+  SELECT RAISE(ABORT, 'token revocation is irreversible and its hash, owner, scope and expiry cannot change');
 END
 """
 )
@@ -129,8 +131,9 @@ BEGIN
   IF (OLD.revoked_at IS NOT NULL AND (NEW.revoked_at IS NULL OR NEW.revoked_at <> OLD.revoked_at
                                       OR NEW.revoked_by_id IS DISTINCT FROM OLD.revoked_by_id))
      OR NEW.secret_hash <> OLD.secret_hash OR NEW.account_id <> OLD.account_id
-     OR NEW.scope <> OLD.scope OR NEW.id <> OLD.id THEN
-    RAISE EXCEPTION 'token revocation is irreversible and its hash, owner and scope cannot change';
+     OR NEW.scope <> OLD.scope OR NEW.id <> OLD.id
+     OR NEW.expires_at IS DISTINCT FROM OLD.expires_at OR NEW.created_at IS DISTINCT FROM OLD.created_at THEN
+    RAISE EXCEPTION 'token revocation is irreversible and its hash, owner, scope and expiry cannot change';
   END IF;
   RETURN NEW;
 END

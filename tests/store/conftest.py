@@ -100,6 +100,32 @@ def data_statements(statements: list[str]) -> list[str]:
 
 
 @pytest.fixture
+def record_checkouts() -> Iterator[Callable[[object], list[int]]]:
+    """``reads = record_checkouts(store)``: one entry per database connection the store takes.
+
+    authenticate reads on a raw pooled connection, which statement events do not see; every
+    database access, raw or not, starts with a checkout from the pool.
+    """
+    from sqlalchemy import event
+
+    attached = []
+
+    def _record(s) -> list[int]:  # type: ignore[no-untyped-def]
+        checkouts: list[int] = []
+
+        def listener(dbapi_connection, record, proxy) -> None:  # type: ignore[no-untyped-def]
+            checkouts.append(1)
+
+        event.listen(s._engine.pool, "checkout", listener)
+        attached.append((s._engine.pool, listener))
+        return checkouts
+
+    yield _record
+    for pool, listener in attached:
+        event.remove(pool, "checkout", listener)
+
+
+@pytest.fixture
 def rows_statements() -> Callable[[list[str]], list[str]]:
     return data_statements
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 import pytest
@@ -131,6 +132,13 @@ def test_effective_actions_are_exactly_what_both_the_grant_and_the_scope_allow(g
 def test_read_means_view_and_read_write_means_everything() -> None:
     assert Scope.READ.actions == {V}
     assert Scope.READ_WRITE.actions == {V, A, E, D}
+
+
+def test_a_principal_claiming_a_wider_scope_gets_only_the_tokens_own(store, grant, principals) -> None:  # type: ignore[no-untyped-def]
+    form = grant(store, {V, A, E, D})
+    reader = principals[Scope.READ]
+    forged = dataclasses.replace(reader, scope=Scope.READ_WRITE)
+    assert allowed(store, forged, form) == {V}
 
 
 def test_the_store_never_lets_a_token_exceed_its_account(store, grant, principals) -> None:  # type: ignore[no-untyped-def]

@@ -4,6 +4,7 @@ no method restores a token, and the database itself refuses to, even to raw SQL.
 from __future__ import annotations
 
 import inspect
+from datetime import timedelta
 import re
 
 import pytest
@@ -162,6 +163,22 @@ def test_the_database_refuses_to_change_what_a_token_is(store) -> None:  # type:
     body = ts.PREFIX + target.info.id + ts.parse(mine.secret)[1]
     with pytest.raises(InvalidToken):
         store.authenticate(body + ts.checksum(body))
+
+
+def test_the_database_refuses_to_lengthen_or_clear_an_expiry(store, clock) -> None:  # type: ignore[no-untyped-def]
+    expiring = store.create_token("alice", "Short-lived", "read", clock.now + timedelta(days=1))
+    before = _row(store, expiring.info.id)
+    for sql in (
+        "UPDATE token SET expires_at = NULL WHERE id = :id",
+        "UPDATE token SET expires_at = '2999-01-01 00:00:00' WHERE id = :id",
+        "UPDATE token SET created_at = '2999-01-01 00:00:00' WHERE id = :id",
+    ):
+        with pytest.raises(sa_exc.DatabaseError, match="irreversible"):
+            _raw(store, sql, id=expiring.info.id)
+    assert _row(store, expiring.info.id) == before
+    clock.advance(days=2)
+    with pytest.raises(InvalidToken):
+        store.authenticate(expiring.secret)
 
 
 def test_the_trigger_leaves_harmless_columns_editable(store, clock) -> None:  # type: ignore[no-untyped-def]

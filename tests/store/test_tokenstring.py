@@ -222,9 +222,10 @@ def malformed_from(draw: st.DrawFn, token: str) -> str:
     return draw(st.text())
 
 
-def test_store_refuses_malformed_tokens_without_database_or_argon2(store, hasher, record_sql) -> None:  # type: ignore[no-untyped-def]
+def test_store_refuses_malformed_tokens_without_database_or_argon2(store, hasher, record_sql, record_checkouts) -> None:  # type: ignore[no-untyped-def]
     token = store.create_token("alice", "Power BI – laptop", "read").secret
     statements = record_sql(store)
+    reads = record_checkouts(store)
     verifies = hasher.verifies
 
     @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -234,7 +235,7 @@ def test_store_refuses_malformed_tokens_without_database_or_argon2(store, hasher
         with pytest.raises(InvalidToken) as caught:
             store.authenticate(presented)
         assert str(caught.value) == "invalid token"
-        assert statements == [], f"{presented!r} reached the database"
+        assert statements == [] and reads == [], f"{presented!r} reached the database"
         assert hasher.verifies == verifies, f"{presented!r} reached Argon2"
 
     check()
