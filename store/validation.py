@@ -12,8 +12,8 @@ from .types import utcnow
 LABEL_MAX = 100
 ACCOUNT_MAX = 100
 
-# Bidirectional overrides and isolates can make a label display as something else.
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Bidirectional overrides, isolates and marks can make a label display as something else.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 
 
 def _is_forbidden(ch: str) -> bool:
@@ -30,6 +30,7 @@ def validate_label(label: object) -> str:
     """The label as stored (trimmed), or :class:`InvalidLabel` with a reason a person can act on."""
     if not isinstance(label, str):
         raise InvalidLabel("the label must be text")
+    # White space at the ends (a pasted newline) is trimmed, not refused; the stored label is clean.
     label = label.strip()
     if not label:
         raise InvalidLabel("the label is empty: name the application and device, e.g. 'Power BI – laptop'")

@@ -24,7 +24,7 @@ from store import (
 # Property tests judge answers, never speed: a busy machine must not fail them.
 no_deadline = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
 
 
 def forbidden(ch: str) -> bool:
