@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from textual.app import App
+from modal_host import screen_text
 
-
-def screen_text(app: App) -> str:
-    """Every character the active screen paints right now (modals include what shows behind them)."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+__all__ = ["screen_text", "settle"]
 
 
 async def settle(pilot) -> None:  # type: ignore[no-untyped-def]

@@ -17,6 +17,7 @@ class Sidebar(Vertical):
     Sidebar { width: 20; }
     Sidebar > Label { padding: 0 1; color: $text-muted; text-style: bold; }
     Sidebar > OptionList { border: none; padding: 0 0 0 1; background: transparent; height: auto; }
+    Sidebar > OptionList:focus { border: none; background-tint: $foreground 5%; }
     """
 
     def compose(self) -> ComposeResult:
