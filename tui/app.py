@@ -58,7 +58,10 @@ class TokensApp(App[None]):
     # Absolute, so that subclasses defined elsewhere find it too.
     CSS_PATH = Path(__file__).parent / "app.tcss"
     COMMANDS = App.COMMANDS | {TokenCommands}
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    # Below 150 columns the detail panel moves under the list, so the list keeps its columns.
+    # Focus goes to the list once it is filled; focusing something first only rebuilds the footer.
+    AUTO_FOCUS = None
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (150, "-wide")]
 
     BINDINGS = [
         Binding("a", "add_token", "Add", id="add-token"),
@@ -70,8 +73,8 @@ class TokensApp(App[None]):
         Binding("escape", "clear_filter", "Clear filter", id="clear-filter", show=False),
     ]
 
-    show_revoked: reactive[bool] = reactive(True)
-    filter_text: reactive[str] = reactive("")
+    show_revoked: reactive[bool] = reactive(True, init=False)
+    filter_text: reactive[str] = reactive("", init=False)
 
     def __init__(
         self,
@@ -90,6 +93,8 @@ class TokensApp(App[None]):
         self.access: list[FormAccess] = []
         self.loaded = False
         self.error: str | None = None
+        self.sub_title = self.account if self.location == "database" else f"{self.account} · {self.location}"
+        self._binding_state: tuple[object, ...] = (False, False)
 
     # ------------------------------------------------------------------ layout
 
@@ -115,12 +120,9 @@ class TokensApp(App[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = self.account
         self.query_one(Sidebar).select("tokens")
-        self.query_one(TokenTable).display = False
-        self.query_one(DetailPanel).display = False
-        self.query_one(TokenTable).focus()
-        self.open_store()
+        # After the first frame: importing the database layer would compete with painting it.
+        self.call_after_refresh(self.open_store)
 
     # ------------------------------------------------------------------ workers
 
@@ -187,12 +189,16 @@ class TokensApp(App[None]):
         self.sub_title = f"{message.account} · {message.location}"
 
     def on_tokens_loaded(self, message: TokensLoaded) -> None:
+        first = not self.loaded
         self.loaded = True
         self.error = None
         self.tokens = message.tokens
         self.access = message.access
         self._show_tokens(select_id=message.select_id)
         self.query_one(ProfilePage).show(self.account, self.location, self.tokens, self.access)
+        if first and self.focused is None:
+            table = self.query_one(TokenTable)
+            (table if table.display else self.query_one("#add-button")).focus()
 
     def on_token_created(self, message: TokenCreated) -> None:
         info = message.new.info
@@ -254,7 +260,7 @@ class TokensApp(App[None]):
         table.display = bool(rows)
         table.set_rows(rows, keep_id=select_id)
         self._show_detail(table.highlighted)
-        self.refresh_bindings()
+        self._bindings_changed()
 
     def _show_detail(self, token: TokenInfo | None) -> None:
         panel = self.query_one(DetailPanel)
@@ -264,7 +270,16 @@ class TokensApp(App[None]):
     @on(TokenTable.Highlighted)
     def _highlighted(self, event: TokenTable.Highlighted) -> None:
         self._show_detail(event.token)
-        self.refresh_bindings()
+        self._bindings_changed()
+
+    def _bindings_changed(self) -> None:
+        """Refresh the footer only when what it shows can change: rebuilding it on every cursor
+        move costs more than the move itself."""
+        token = self.query_one(TokenTable).highlighted if self.loaded else None
+        state = (self.store is not None, token is not None and token.revoked_at is None)
+        if state != self._binding_state:
+            self._binding_state = state
+            self.refresh_bindings()
 
     @on(TokenTable.Selected)
     def _selected(self, event: TokenTable.Selected) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Static
@@ -94,8 +94,10 @@ class DetailPanel(VerticalScroll, can_focus=True):
         self._access: Sequence[FormAccess] = ()
 
     def compose(self) -> ComposeResult:
-        yield Static(Content("Select a token to see its details."), id="detail-facts")
-        yield Button("Revoke token", id="revoke-button", variant="error", compact=True)
+        # Two blocks, stacked in a side panel and side by side in a panel under the list.
+        with Vertical(id="detail-summary"):
+            yield Static(Content("Select a token to see its details."), id="detail-facts")
+            yield Button("Revoke token", id="revoke-button", variant="error", compact=True)
         yield Static(id="detail-access")
 
     @property
