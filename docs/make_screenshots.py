@@ -17,7 +17,7 @@ MAIN_APP = ROOT / "tests" / "tui" / "snapshot_apps" / "main_app.py"
 FAKE_SECRET = "tkn_DEMO00000006" + "EXAMPLEnotAREALtokenEXAMPLEonly0" + "FAKE00"
 
 
-async def shoot(size: tuple[int, int] = (120, 32)) -> None:
+async def shoot(size: tuple[int, int] = (120, 36)) -> None:
     app = runpy.run_path(str(MAIN_APP))["build"]()
     async with app.run_test(size=size) as pilot:
         await app.workers.wait_for_complete()
