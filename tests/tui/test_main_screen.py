@@ -254,3 +254,32 @@ async def test_usable_at_80_by_24(demo_db) -> None:
         assert "Backup job" in shown
         assert "Revoke token" in shown
         assert "Add" in shown and "Revoke" in shown  # the footer's keys
+
+
+async def test_a_read_only_database_is_a_clear_message_when_adding(demo_db) -> None:
+    app = TokensApp(db=f"sqlite:///file:{demo_db}?mode=ro&uri=true", account="alice")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert len(app.query_one(TokenTable).rows) == 4  # reading works
+        await pilot.press("a", *"Read-only check", "enter")
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert any("The token was not created" in m and "read-only" in m for m in messages), messages
+        assert app.is_running
+    with TokenStore(demo_db) as check:
+        assert "Read-only check" not in [t.label for t in check.list_tokens("alice")]
+
+
+async def test_it_lays_out_again_on_resize(demo_db) -> None:
+    app = TokensApp(db=demo_db, account="alice")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        panel = app.query_one(DetailPanel)
+        table = app.query_one(TokenTable)
+        # Wide: the panel sits beside the list.
+        assert panel.region.x > table.region.right - 1
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        # Narrow: under it, and the list keeps the status column.
+        assert panel.region.y >= table.region.bottom
+        assert "expires soon" in screen_text(app)
