@@ -19,7 +19,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Button, Footer, Input, RadioButton, RadioSet, Static
 
@@ -33,6 +32,8 @@ from store import (
     strip_controls,
     validate_label,
 )
+
+from .dialog import DialogScreen
 
 #: The value of ``expiry_choice`` (and of the ``expiry`` argument) is either one of the values in
 #: ``EXPIRY_CHOICES`` or a date as ``YYYY-MM-DD``; this is the radio button that stands for a date.
@@ -162,7 +163,7 @@ class ChoiceSet(RadioSet):
                 button.value = True
 
 
-class AddTokenScreen(ModalScreen[AddTokenRequest | None]):
+class AddTokenScreen(DialogScreen[AddTokenRequest | None]):
     """Ask for a new token's label, scope and expiry.
 
     Dismisses with an :class:`AddTokenRequest`, or ``None`` when cancelled.
@@ -183,20 +184,6 @@ class AddTokenScreen(ModalScreen[AddTokenRequest | None]):
     ]
 
     DEFAULT_CSS = """
-    AddTokenScreen {
-        align: center middle;
-    }
-    AddTokenScreen > #dialog {
-        width: 78;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        padding: 0 1;
-        scrollbar-size-vertical: 1;
-        border: round $primary;
-        border-title-style: bold;
-        background: $surface;
-    }
     AddTokenScreen .field {
         border-title-color: $text;
     }

@@ -9,15 +9,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Static
 
 from store import TokenInfo, strip_controls
 
+from .dialog import DialogScreen
+
 CONSEQUENCE = "Applications using this token stop working at once.\nThis cannot be undone."
 
 
-class ConfirmRevokeScreen(ModalScreen[bool]):
+class ConfirmRevokeScreen(DialogScreen[bool]):
     """Ask before revoking a token. Dismisses with ``True`` to revoke, ``False`` to keep it.
 
     Cancel has the focus, so a stray enter keeps the token.
@@ -40,19 +41,9 @@ class ConfirmRevokeScreen(ModalScreen[bool]):
     ]
 
     DEFAULT_CSS = """
-    ConfirmRevokeScreen {
-        align: center middle;
-    }
     ConfirmRevokeScreen > #dialog {
         width: 70;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        padding: 0 1;
-        scrollbar-size-vertical: 1;
         border: round $error;
-        border-title-style: bold;
-        background: $surface;
     }
     ConfirmRevokeScreen #consequence {
         margin-top: 1;

@@ -8,8 +8,9 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
+
+from .dialog import DialogScreen
 
 #: The keys of the main screen, as (keys, what they do). Keep in step with the app's bindings.
 APP_KEYS: tuple[tuple[str, str], ...] = (
@@ -44,7 +45,7 @@ ABOUT: tuple[str, ...] = (
 )
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(DialogScreen[None]):
     """The keys of the app and a few lines about tokens. Dismisses with ``None``.
 
     | Key(s) | Description |
@@ -58,20 +59,6 @@ class HelpScreen(ModalScreen[None]):
     ]
 
     DEFAULT_CSS = """
-    HelpScreen {
-        align: center middle;
-    }
-    HelpScreen > #dialog {
-        width: 78;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        padding: 0 1;
-        scrollbar-size-vertical: 1;
-        border: round $primary;
-        border-title-style: bold;
-        background: $surface;
-    }
     HelpScreen .heading {
         text-style: bold;
         color: $text-accent;

@@ -17,12 +17,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Static
 
 from store import TokenInfo, strip_controls
 
 from ..format import day
+from .dialog import DialogScreen
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -54,7 +54,7 @@ def allows_screenshot(screen: Screen[object]) -> bool:
     return not any(isinstance(other, RevealSecretScreen) for other in stack)
 
 
-class RevealSecretScreen(ModalScreen[None]):
+class RevealSecretScreen(DialogScreen[None]):
     """Show a new token's secret, once.
 
     Dismisses with ``None``. Leaving asks "Have you copied it?" once; the next Done, escape or
@@ -79,19 +79,8 @@ class RevealSecretScreen(ModalScreen[None]):
     ]
 
     DEFAULT_CSS = """
-    RevealSecretScreen {
-        align: center middle;
-    }
     RevealSecretScreen > #dialog {
-        width: 78;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        padding: 0 1;
-        scrollbar-size-vertical: 1;
         border: round $success;
-        border-title-style: bold;
-        background: $surface;
     }
     RevealSecretScreen #about {
         margin-bottom: 1;
