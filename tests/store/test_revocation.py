@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import text
 
-from store import AlreadyRevoked, InvalidToken, TokenNotFound, TokenStatus, TokenStore, UnknownAccount
+from store import AlreadyRevoked, DuplicateLabel, InvalidToken, TokenNotFound, TokenStatus, TokenStore, UnknownAccount
 from store import tokenstring as ts
 
 
@@ -90,11 +90,11 @@ def test_create_and_revoke_are_audited_with_their_actor(store, clock) -> None:  
 def test_refused_changes_leave_no_audit_event(store) -> None:  # type: ignore[no-untyped-def]
     store.ensure_account("bob")
     new = store.create_token("alice", "Laptop", "read")
-    for attempt in (
-        lambda: store.create_token("alice", "laptop", "read"),
-        lambda: store.revoke(new.info.id, by="bob"),
+    for attempt, refusal in (
+        (lambda: store.create_token("alice", "laptop", "read"), DuplicateLabel),
+        (lambda: store.revoke(new.info.id, by="bob"), TokenNotFound),
     ):
-        with pytest.raises(Exception):
+        with pytest.raises(refusal):
             attempt()
     assert [e.action for e in store.audit_events(account="alice")] == ["token.create"]
 
