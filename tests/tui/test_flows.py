@@ -180,3 +180,23 @@ async def test_store_refusal_during_revoke_is_a_message(db_path) -> None:
         assert app.is_running
         messages = [n.message for n in app._notifications]
         assert any("already revoked" in m for m in messages)
+
+
+@pytest.mark.parametrize("label", ["[/foo]", "[link=https://example.org]x[/link]", "[$primary]x"])
+async def test_revoking_a_token_with_markup_in_its_label_shows_it_literally(tmp_path, label) -> None:
+    path = str(tmp_path / "tokens.db")
+    with TokenStore(path) as s:
+        s.ensure_account("alice")
+        s.create_token("alice", label, "read")
+    app = TokensApp(db=path, account="alice")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        assert isinstance(app.screen, ConfirmRevokeScreen)
+        assert f"Revoke “{label}”?" in screen_text(app)
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.is_running
+        messages = [n.message for n in app._notifications]
+        assert f"Revoked “{label}”. Applications using it are refused from now on." in messages
+        assert label in screen_text(app)
