@@ -46,6 +46,11 @@ EMPTY_HINT = (
 )
 
 
+READ_FAILED = "Cannot read your tokens"
+#: How often the list is read again, so revocations and last-used times from elsewhere show up.
+REFRESH_SECONDS = 30
+
+
 class TokensApp(App[None]):
     """Personal API tokens.
 
@@ -171,7 +176,7 @@ class TokensApp(App[None]):
         error = event.worker.error
         doing = {
             "open_store": "Cannot open the tokens database",
-            "reload_tokens": "Cannot read your tokens",
+            "reload_tokens": READ_FAILED,
             "create_token": "The token was not created",
             "revoke_token": "The token was not revoked",
         }.get(event.worker.name, "Something went wrong")
@@ -183,7 +188,13 @@ class TokensApp(App[None]):
 
     # ------------------------------------------------------------------ messages from workers
 
+    def _refresh_periodically(self) -> None:
+        # Not while a modal is open: the person is busy with one token, the list can wait.
+        if self.store is not None and self.screen is self.screen_stack[0]:
+            self.reload_tokens()
+
     def on_store_opened(self, message: StoreOpened) -> None:
+        self.set_interval(REFRESH_SECONDS, self._refresh_periodically)
         self.location = message.location
         self.account = message.account
         self.sub_title = f"{message.account} · {message.location}"
@@ -227,6 +238,9 @@ class TokensApp(App[None]):
         if not self.loaded:
             self.error = f"{message.doing}.\n{message.reason}"
             self._show_tokens()
+        elif self.store is not None and message.doing != READ_FAILED:
+            # A refused change often means another session changed the token: show what is true now.
+            self.reload_tokens()
         self.notify(f"{message.doing}: {message.reason}", title="Error", severity="error", markup=False, timeout=8)
 
     # ------------------------------------------------------------------ showing

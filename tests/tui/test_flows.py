@@ -180,6 +180,27 @@ async def test_store_refusal_during_revoke_is_a_message(db_path) -> None:
         assert app.is_running
         messages = [n.message for n in app._notifications]
         assert any("already revoked" in m for m in messages)
+        # and the list now shows what is true
+        row = next(t for t in app.query_one(TokenTable).rows if t.id == target.id)
+        assert row.status() is TokenStatus.REVOKED
+
+
+async def test_the_list_catches_up_with_changes_made_elsewhere(db_path, monkeypatch) -> None:
+    import tui.app
+
+    monkeypatch.setattr(tui.app, "REFRESH_SECONDS", 0.2)
+    app = TokensApp(db=db_path, account="alice")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        target = app.query_one(TokenTable).highlighted
+        with TokenStore(db_path) as other:
+            other.revoke(target.id, by="alice")
+            other.create_token("alice", "Made in another session", "read")
+        await pilot.pause(0.5)
+        await settle(pilot)
+        rows = {t.label: t for t in app.query_one(TokenTable).rows}
+        assert "Made in another session" in rows
+        assert rows[target.label].status() is TokenStatus.REVOKED
 
 
 @pytest.mark.parametrize("label", ["[/foo]", "[link=https://example.org]x[/link]", "[$primary]x"])
