@@ -41,7 +41,14 @@ from .types import (
     effective_actions,
     utcnow,
 )
-from .validation import EXPIRY_CHOICES, LABEL_MAX, parse_expiry, strip_controls, validate_label
+from .validation import (
+    EXPIRY_CHOICES,
+    LABEL_MAX,
+    parse_expiry,
+    strip_controls,
+    validate_account_name,
+    validate_label,
+)
 
 if TYPE_CHECKING:
     from .store import TokenStore
@@ -83,6 +90,7 @@ __all__ = [
     "resolve_target",
     "strip_controls",
     "utcnow",
+    "validate_account_name",
     "validate_label",
 ]
 

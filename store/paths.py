@@ -28,12 +28,15 @@ def resolve_target(target: str | os.PathLike[str] | None) -> str | Path:
 
 
 def describe(target: str | Path) -> str:
-    """A database's name fit to show: a path, or a URL without its password."""
+    """A database's name fit to show: a path, or a URL without its password, and in either case
+    without control characters (a path may hold an escape sequence meant for the terminal)."""
+    from .validation import strip_controls
+
     if isinstance(target, Path):
-        return str(target)
+        return strip_controls(str(target))
     from sqlalchemy.engine import make_url
 
     try:
-        return make_url(target).render_as_string(hide_password=True)
+        return strip_controls(make_url(target).render_as_string(hide_password=True))
     except Exception:
         return "the database URL"

@@ -60,6 +60,9 @@ from .validation import validate_account_name, validate_label
 
 _SCOPES = {scope.value: scope for scope in Scope}
 
+#: How long authenticate's last-used write waits for a lock before it gives up.
+TOUCH_WAIT_MS = 50
+
 #: Last-used times are written at most this often per token.
 LAST_USED_INTERVAL = timedelta(minutes=1)
 
@@ -156,6 +159,7 @@ class TokenStore:
         self.location = describe(self.target)
         self._hasher = hasher or hasher_from_profile()
         self._clock = clock
+        self._busy_ms = int(busy_timeout * 1000)
         self._cache = _VerifiedCache(cache_size)
         self._engine = self._make_engine(busy_timeout)
         # Write transactions carry this option; on SQLite it turns BEGIN into BEGIN IMMEDIATE.
@@ -210,18 +214,18 @@ class TokenStore:
             path.parent.mkdir(parents=True, mode=0o700)
             os.chmod(path.parent, 0o700)
         if not path.parent.is_dir():
-            raise DatabaseError(f"cannot open {path}: the directory {path.parent} does not exist")
+            raise DatabaseError(f"cannot open {self.location}: the directory {describe(path.parent)} does not exist")
         if path.is_dir():
-            raise DatabaseError(f"cannot open {path}: it is a directory, not a database file")
+            raise DatabaseError(f"cannot open {self.location}: it is a directory, not a database file")
         if not path.exists():
             try:
                 os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
             except FileExistsError:
                 pass
             except OSError as exc:
-                raise DatabaseError(f"cannot create {path}: {exc.strerror}") from None
+                raise DatabaseError(f"cannot create {self.location}: {exc.strerror}") from None
         elif not os.access(path, os.R_OK):
-            raise DatabaseError(f"cannot open {path}: permission denied")
+            raise DatabaseError(f"cannot open {self.location}: permission denied")
         engine = create_engine(
             f"sqlite:///{path}",
             hide_parameters=True,
@@ -322,19 +326,20 @@ class TokenStore:
     def ensure_account(self, name: str) -> str:
         """The account of that name, created on first use. Returns the (trimmed) name."""
         name = validate_account_name(name)
-        with self._tx() as session:
-            if session.exec(select(Account.id).where(Account.name == name)).first() is not None:
-                return name
         try:
             with self._tx(write=True) as session:
                 if session.exec(select(Account.id).where(Account.name == name)).first() is None:
                     session.add(Account(name=name, created_at=_to_db(self._now())))
         except DatabaseError:
-            # Another process may have created it at the same moment.
-            with self._tx() as session:
-                if session.exec(select(Account.id).where(Account.name == name)).first() is None:
-                    raise
+            # On a server another session may have created it at the same moment.
+            if not self.has_account(name):
+                raise
         return name
+
+    def has_account(self, name: str) -> bool:
+        """Whether an account of that name exists (asking creates nothing)."""
+        with self._tx() as session:
+            return session.exec(select(Account.id).where(Account.name == name.strip())).first() is not None
 
     def set_admin(self, name: str, is_admin: bool = True) -> None:
         with self._tx(write=True) as session:
@@ -397,14 +402,16 @@ class TokenStore:
         """Each form the account can reach: its grant, and what a token of ``scope`` may do there."""
         scope = Scope.parse(scope)
         with self._tx() as session:
-            account_id = self._account(session, account).id
-            rows = session.exec(
-                select(Form.id, Database.name, Form.name, Grant.can_view, Grant.can_add, Grant.can_edit, Grant.can_delete)
-                .join(Grant, Grant.form_id == Form.id)
-                .join(Database, Database.id == Form.database_id)
-                .where(Grant.account_id == account_id)
-                .order_by(Database.name, Form.name)
-            ).all()
+            return self._access(session, self._account(session, account).id, scope)  # type: ignore[arg-type]
+
+    def _access(self, session: Session, account_id: int, scope: Scope) -> list[FormAccess]:
+        rows = session.exec(
+            select(Form.id, Database.name, Form.name, Grant.can_view, Grant.can_add, Grant.can_edit, Grant.can_delete)
+            .join(Grant, Grant.form_id == Form.id)
+            .join(Database, Database.id == Form.database_id)
+            .where(Grant.account_id == account_id)
+            .order_by(Database.name, Form.name)
+        ).all()
         result = []
         for form_id, db_name, form_name, *flags in rows:
             granted = frozenset(a for a, flag in zip(ALL_ACTIONS, flags, strict=True) if flag)
@@ -412,10 +419,23 @@ class TokenStore:
                 result.append(FormAccess(form_id, db_name, form_name, granted, effective_actions(granted, scope)))
         return result
 
-    def token_access(self, token_id: str) -> list[FormAccess]:
-        """What this token can actually do, form by form (the account's grant ∩ the scope)."""
-        info = self.get_token(token_id)
-        return self.account_access(info.account, info.scope)
+    def token_access(self, token_id: str, *, account: str | None = None) -> list[FormAccess]:
+        """What this token can actually do, form by form (the account's grant ∩ the scope).
+
+        With ``account``, only a token that account owns (or administers) is answered for.
+        """
+        with self._tx() as session:
+            row = session.exec(
+                select(Token.account_id, Token.scope, Account.name).join(Account, Account.id == Token.account_id)
+                .where(Token.id == token_id)
+            ).first()
+            if row is not None and account is not None and row[2] != account:
+                viewer = session.exec(select(Account).where(Account.name == account)).first()
+                if viewer is None or not viewer.is_admin:
+                    row = None
+            if row is None:
+                raise _token_not_found(token_id, account)
+            return self._access(session, row[0], Scope(row[1]))
 
     # ----------------------------------------------------------------------------- tokens
 
@@ -469,9 +489,10 @@ class TokenStore:
         now = self._now()
         if expires_at is not None and _to_db(expires_at) <= _to_db(now):  # type: ignore[operator]
             raise InvalidExpiry("the expiry must be in the future")
-        token_id, _, token = tokenstring.generate()
+        token_id, secret, token = tokenstring.generate()
         # Argon2 runs before the transaction so the write lock is held only for the inserts.
-        secret_hash = self._hasher.hash(tokenstring.parse(token)[1])
+        secret_hash = self._hasher.hash(secret)
+        del secret
         with self._tx(write=True) as session:
             owner = self._account(session, account, lock=True)
             labels = session.exec(
@@ -533,7 +554,9 @@ class TokenStore:
         with self._tx() as session:
             row = session.execute(query.where(Token.id == token_id)).first()
             if row is not None and account is not None and row[1] != account:
-                if not self._account(session, account).is_admin:
+                # Someone else's token reads as no token at all, whether or not the asker exists.
+                viewer = session.exec(select(Account).where(Account.name == account)).first()
+                if viewer is None or not viewer.is_admin:
                     row = None
         if row is None:
             raise _token_not_found(token_id, account)
@@ -554,8 +577,11 @@ class TokenStore:
             token.revoked_by_id = actor.id
             session.add(token)
             self._audit(session, actor.id, "token.revoke", token_id, label=token.label)
+            session.flush()
+            query, _ = self._info_select()
+            row = session.execute(query.where(Token.id == token_id)).one()
         self._cache.discard(token_id)
-        return self.get_token(token_id)
+        return self._info(row)
 
     def audit_events(self, *, token_id: str | None = None, account: str | None = None) -> list[AuditEventInfo]:
         """Audit events, oldest first, for one token and/or the tokens of one account."""
@@ -653,11 +679,22 @@ class TokenStore:
             .where(_T.c.id == token_id, or_(_T.c.last_used_at.is_(None), _T.c.last_used_at <= cutoff))
             .values(last_used_at=_to_db(now))
         )
+        # Last-used is best effort: a busy database must neither turn a valid token away nor make
+        # it wait, so this write gives up after a short wait for the lock instead of the usual one.
         try:
-            with self._translate(), self._write_engine.begin() as connection:
-                connection.execute(statement)
-        except DatabaseError:
-            # Last-used is best effort: a busy database must not turn a valid token away.
+            with self._write_engine.connect() as connection:
+                driver = connection.connection.dbapi_connection
+                if self.dialect == "sqlite":
+                    driver.execute(f"PRAGMA busy_timeout = {TOUCH_WAIT_MS}")  # type: ignore[union-attr]
+                try:
+                    with connection.begin():
+                        if self.dialect == "postgresql":
+                            connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{TOUCH_WAIT_MS}ms'")
+                        connection.execute(statement)
+                finally:
+                    if self.dialect == "sqlite":
+                        driver.execute(f"PRAGMA busy_timeout = {self._busy_ms}")  # type: ignore[union-attr]
+        except (sa_exc.DBAPIError, sa_exc.DatabaseError, self._engine.dialect.loaded_dbapi.Error):
             pass
 
     def authorize(self, principal: Principal, action: Action | str, form_id: int) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from .errors import InvalidAccount, InvalidExpiry, InvalidLabel
 from .types import utcnow
@@ -64,10 +64,11 @@ EXPIRY_CHOICES: tuple[tuple[str, str], ...] = (
 _RELATIVE = re.compile(r"^(\d{1,4})([dwy])$")
 
 
-def parse_expiry(value: str | None, now: datetime | None = None) -> datetime | None:
-    """Turn ``30d``, ``90d``, ``1y``, ``never`` or ``YYYY-MM-DD`` into an expiry moment (UTC).
+def parse_expiry(value: str | None, now: datetime | None = None, tz: tzinfo | None = None) -> datetime | None:
+    """Turn ``30d``, ``90d``, ``1y``, ``never`` or ``YYYY-MM-DD`` into an expiry moment.
 
-    A date means the token works through the end of that day (UTC). ``None``/``never``/empty
+    A date means the token works through the end of that day in time zone ``tz`` (by default the
+    local one: the person choosing a date means their own calendar). ``None``/``never``/empty
     means no expiry.
     """
     now = now or utcnow()
@@ -89,7 +90,9 @@ def parse_expiry(value: str | None, now: datetime | None = None) -> datetime | N
         raise InvalidExpiry(
             f"cannot read expiry {value!r}: use 30d, 90d, 1y, never or a date as YYYY-MM-DD"
         ) from None
-    moment = datetime.combine(day + timedelta(days=1), time.min, tzinfo=UTC)
+    midnight = datetime.combine(day + timedelta(days=1), time.min)
+    # A naive datetime's astimezone() applies the local zone's rules for that date (summer time too).
+    moment = midnight.replace(tzinfo=tz) if tz is not None else midnight.astimezone()
     if moment <= now:
         raise InvalidExpiry(f"{day.isoformat()} is in the past: choose a later date")
     if moment - now > timedelta(days=3651):

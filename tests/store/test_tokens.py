@@ -473,3 +473,19 @@ def test_the_demo_keeps_labels_unique_among_active_tokens(store) -> None:  # typ
     active = [t for t in store.list_tokens("alice") if t.is_active()]
     assert [t.id for t in active if t.label.casefold() == "backup job – nas"] == [mine.info.id]
     assert len({t.label.casefold() for t in active}) == len(active)
+
+
+def test_token_access_answers_only_the_owner_when_asked_for_one(store) -> None:  # type: ignore[no-untyped-def]
+    from store import TokenNotFound
+
+    store.ensure_account("bob")
+    new = store.create_token("alice", "Laptop", "read")
+    assert store.token_access(new.info.id, account="alice") == store.account_access("alice", "read")
+    with pytest.raises(TokenNotFound):
+        store.token_access(new.info.id, account="bob")
+
+
+def test_asking_whether_an_account_exists_creates_nothing(store) -> None:  # type: ignore[no-untyped-def]
+    assert store.has_account("alice")
+    assert not store.has_account("nobody")
+    assert not store.has_account("nobody")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -140,9 +140,16 @@ def test_never_means_no_expiry(text: str | None) -> None:
     assert parse_expiry(text, NOW) is None
 
 
-def test_a_date_means_through_the_end_of_that_day_utc() -> None:
-    assert parse_expiry("2026-03-15", NOW) == datetime(2026, 3, 16, tzinfo=UTC)
-    assert parse_expiry("2027-01-31", NOW) == datetime(2027, 2, 1, tzinfo=UTC)
+def test_a_date_means_through_the_end_of_that_day() -> None:
+    assert parse_expiry("2026-03-15", NOW, UTC) == datetime(2026, 3, 16, tzinfo=UTC)
+    assert parse_expiry("2027-01-31", NOW, UTC) == datetime(2027, 2, 1, tzinfo=UTC)
+
+
+def test_a_date_ends_at_midnight_in_the_choosers_time_zone() -> None:
+    auckland = timezone(timedelta(hours=13))
+    assert parse_expiry("2027-01-31", NOW, auckland) == datetime(2027, 2, 1, tzinfo=auckland)
+    # In UTC that is 11:00 on the 31st: the token does not live on into the 1st over there.
+    assert parse_expiry("2027-01-31", NOW, auckland).astimezone(UTC).day == 31
 
 
 def test_every_offered_choice_is_understood() -> None:
