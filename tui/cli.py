@@ -147,7 +147,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _err(message: str) -> None:
-    print(f"tokens: {message}", file=sys.stderr)
+    # Messages can quote what people typed (paths, names): never let that steer the terminal.
+    print(f"tokens: {fmt.safe(message)}", file=sys.stderr)
 
 
 def _stdin_is_terminal() -> bool:
@@ -172,7 +173,7 @@ def cmd_create(args: argparse.Namespace) -> int:
         account = db.ensure_account(args.account)
         new = db.create_token(account, label, scope, expires_at)
     info = new.info
-    until = f"expires {fmt.when(info.expires_at)}" if info.expires_at else "no expiry"
+    until = f"valid through {fmt.expires(info)}" if info.expires_at else "no expiry"
     print(new.secret, flush=True)
     print(
         f"Created token {info.id} “{fmt.safe(info.label)}” for {info.account}: {scope.title}, {until}.\n"
@@ -184,8 +185,9 @@ def cmd_create(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     with _open(args) as db:
-        account = db.ensure_account(args.account)
-        tokens = db.list_tokens(account, include_revoked=args.all)
+        # Listing creates nothing: an account that does not exist yet simply has no tokens.
+        account = args.account
+        tokens = db.list_tokens(account, include_revoked=args.all) if db.has_account(account) else []
     now = store.utcnow()
     if args.json:
         json.dump([t.as_dict(now) for t in tokens], sys.stdout, ensure_ascii=False, indent=2)
@@ -193,7 +195,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         return EXIT_OK
     if not tokens:
         hint = "" if args.all else " (revoked ones are hidden; --all shows them)"
-        print(f"No tokens for {account}{hint}. Create one: tokens create --label NAME --scope read", file=sys.stderr)
+        print(f"No tokens for {fmt.safe(account)}{hint}. Create one: tokens create --label NAME --scope read", file=sys.stderr)
         return EXIT_OK
     rows = [("ID", "LABEL", "SCOPE", "CREATED", "EXPIRES", "LAST USED", "STATUS")]
     for t in tokens:
@@ -215,8 +217,8 @@ def cmd_revoke(args: argparse.Namespace) -> int:
             "(and revoke this token, since its secret is now in your shell history)"
         )
     with _open(args) as db:
-        account = db.ensure_account(args.account)
-        info = db.get_token(token_id, account=account)
+        account = args.account
+        info = db.get_token(token_id, account=account)  # creates nothing, refuses others' tokens
         if info.revoked_at is not None:
             raise store.AlreadyRevoked(f"token {info.id} was already revoked on {fmt.when(info.revoked_at)}")
         if not args.yes:
@@ -331,6 +333,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "account", None):
         args.account = default_account()
     try:
+        args.account = store.validate_account_name(args.account)
         return COMMANDS[args.command](args)
     except UsageError as exc:
         _err(str(exc))

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time, timedelta
 
-from store import Action, Scope, TokenInfo, TokenStatus, strip_controls, utcnow
+from store import Action, TokenInfo, strip_controls, utcnow
 
 
 def safe(text: str) -> str:
@@ -43,10 +43,12 @@ def relative(moment: datetime | None, now: datetime | None = None, empty: str = 
     return ""  # pragma: no cover - the loop always returns
 
 
-def expires(info: TokenInfo, now: datetime | None = None) -> str:
+def expires(info: TokenInfo) -> str:
+    """The last day the token works: a date chosen as "through 2030-12-31" expires at the
+    midnight that ends it, which must not read as the 1st."""
     if info.expires_at is None:
         return "never"
-    return day(info.expires_at)
+    return day(info.expires_at - timedelta(microseconds=1))
 
 
 def status(info: TokenInfo, now: datetime | None = None) -> str:
@@ -60,4 +62,14 @@ def actions(items: frozenset[Action] | set[Action], none: str = "no access") -> 
     return ", ".join(names) if names else none
 
 
-__all__ = ["Scope", "TokenStatus", "actions", "day", "expires", "relative", "safe", "status", "when"]
+def expires_exactly(info: TokenInfo) -> str:
+    """When the token stops working, to the minute, or "end of DAY" for a chosen date."""
+    if info.expires_at is None:
+        return "never"
+    local = info.expires_at.astimezone()
+    if local.time() == time.min:
+        return f"end of {day(info.expires_at - timedelta(microseconds=1))}"
+    return when(info.expires_at)
+
+
+__all__ = ["actions", "day", "expires", "expires_exactly", "relative", "safe", "status", "when"]

@@ -97,3 +97,21 @@ def test_unknown_url_scheme(cli) -> None:
     assert result.code == 1
     result.assert_one_error_line()
 
+
+
+def test_a_mistyped_account_is_not_created_by_list_or_revoke(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from store import TokenStore
+
+    db = str(tmp_path / "t.db")
+    assert cli("create", "--label", "Real", "--scope", "read", "--db", db, "--account", "bob").code == 0
+    assert cli("list", "--db", db, "--account", "typo_bob").code == 0
+    refused = cli("revoke", "AAAAAAAAAAAA", "--yes", "--db", db, "--account", "typo_bob")
+    assert refused.code == 1 and "no token with id 'AAAAAAAAAAAA' in account 'typo_bob'" in refused.err
+    with TokenStore(db) as check:
+        assert check.has_account("bob") and not check.has_account("typo_bob")
+
+
+def test_an_escape_sequence_in_a_path_never_reaches_the_terminal(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    result = cli("list", "--db", str(tmp_path / "x\x1b]2;PWNED\x07y" / "t.db"))
+    assert result.code == 1
+    assert "\x1b" not in result.err and "\x07" not in result.err

@@ -104,3 +104,12 @@ def test_control_characters_never_reach_the_terminal(tokens, create, db, id_of) 
     assert result.code == 0
     assert "\x1b" not in result.out and "\x07" not in result.out
     assert "x]52;c;aGk=[2Jy" in result.out
+
+
+def test_a_token_valid_through_a_date_lists_that_date(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    db = str(tmp_path / "t.db")
+    created = cli("create", "--label", "Dated", "--scope", "read", "--expires", "2030-12-31", "--db", db)
+    assert created.code == 0
+    assert "valid through 2030-12-31" in created.err
+    listed = cli("list", "--db", db)
+    assert "2030-12-31" in listed.out and "2031-01-01" not in listed.out
