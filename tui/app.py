@@ -14,24 +14,26 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Button, ContentSwitcher, Footer, Header, Input, OptionList, Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 import store
 from store import FormAccess, StoreError, TokenInfo
 
 from . import format as fmt
 from .commands import TokenCommands
-from .messages import AddRefused, StoreFailed, StoreOpened, TokenCreated, TokenRevoked, TokensLoaded
-from .screens.add_token import AddTokenRequest, AddTokenScreen
+from .messages import AddRefused, AddTokenRequest, StoreFailed, StoreOpened, TokenCreated, TokenRevoked, TokensLoaded
+from .screens.add_token import AddTokenScreen
 from .screens.confirm_revoke import ConfirmRevokeScreen
 from .screens.help import HelpScreen
 from .screens.reveal_secret import RevealSecretScreen, allows_screenshot
 from .widgets.detail_panel import DetailPanel
+from .widgets.plain_input import PlainInput
 from .widgets.profile import ProfilePage
 from .widgets.sidebar import Sidebar
 from .widgets.token_table import TokenTable
@@ -47,6 +49,10 @@ EMPTY_HINT = (
 
 
 READ_FAILED = "Cannot read your tokens"
+#: Actions of the main screen, refused while a dialog is open.
+MAIN_SCREEN_ACTIONS = frozenset(
+    {"add_token", "revoke_token", "filter", "toggle_revoked", "reload", "show_page", "clear_filter"}
+)
 #: How often the list is read again, so revocations and last-used times from elsewhere show up.
 REFRESH_SECONDS = 30
 
@@ -98,7 +104,8 @@ class TokensApp(App[None]):
         self.access: list[FormAccess] = []
         self.loaded = False
         self.error: str | None = None
-        self.sub_title = self.account if self.location == "database" else f"{self.account} · {self.location}"
+        shown = fmt.safe(self.account)
+        self.sub_title = shown if self.location == "database" else f"{shown} · {self.location}"
         self._binding_state: tuple[object, ...] = (False, False)
 
     # ------------------------------------------------------------------ layout
@@ -117,7 +124,7 @@ class TokensApp(App[None]):
                             Content("Tokens let Power BI, scripts and other programs use your account."),
                             id="page-intro",
                         )
-                        yield Input(placeholder="/ filter by label", id="filter", compact=True)
+                        yield PlainInput(placeholder="/ filter by label", id="filter", compact=True)
                         yield Static(Content("Opening the database…"), id="list-message")
                         yield TokenTable(id="token-table")
                     yield DetailPanel(id="detail")
@@ -149,6 +156,8 @@ class TokensApp(App[None]):
         assert self.store is not None
         tokens = self.store.list_tokens(self.account, include_revoked=True)
         access = self.store.account_access(self.account)
+        if get_current_worker().is_cancelled:
+            return  # a newer read replaced this one; its answer must not overwrite the newer
         self.post_message(TokensLoaded(tokens, access, select_id))
 
     @work(thread=True, group="write", exit_on_error=False)
@@ -197,7 +206,7 @@ class TokensApp(App[None]):
         self.set_interval(REFRESH_SECONDS, self._refresh_periodically)
         self.location = message.location
         self.account = message.account
-        self.sub_title = f"{message.account} · {message.location}"
+        self.sub_title = f"{fmt.safe(message.account)} · {message.location}"
 
     def on_tokens_loaded(self, message: TokensLoaded) -> None:
         first = not self.loaded
@@ -220,9 +229,9 @@ class TokensApp(App[None]):
     def on_add_refused(self, message: AddRefused) -> None:
         request = message.request
         self._open_add(
-            label=request.label,  # type: ignore[attr-defined]
-            scope=request.scope,  # type: ignore[attr-defined]
-            expiry=request.expiry_choice,  # type: ignore[attr-defined]
+            label=request.label,
+            scope=request.scope,
+            expiry=request.expiry_choice,
             error=message.reason,
         )
 
@@ -235,6 +244,7 @@ class TokensApp(App[None]):
         self.reload_tokens(select_id=message.info.id)
 
     def on_store_failed(self, message: StoreFailed) -> None:
+        message.reason = fmt.safe(message.reason)
         if not self.loaded:
             self.error = f"{message.doing}.\n{message.reason}"
             self._show_tokens()
@@ -340,17 +350,25 @@ class TokensApp(App[None]):
 
     # ------------------------------------------------------------------ actions
 
+    def _under_modal(self) -> bool:
+        """Whether a dialog is open (the command palette does not count: its commands act on the
+        screen beneath it)."""
+        return any(not isinstance(screen, CommandPalette) for screen in self.screen_stack[1:])
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in MAIN_SCREEN_ACTIONS and self._under_modal():
+            return False  # one dialog at a time; keys belong to the open one
+        on_tokens = self.query_one("#pages", ContentSwitcher).current == "tokens-page"
         if action == "revoke_token":
-            token = self.query_one(TokenTable).highlighted if self.loaded else None
+            token = self.query_one(TokenTable).highlighted if self.loaded and on_tokens else None
             if token is None or token.revoked_at is not None:
-                return None  # shown, but greyed out: there is nothing to revoke
+                return None  # shown, but greyed out: there is nothing to revoke here
+        if action == "toggle_revoked" and not on_tokens:
+            return None
         if action == "add_token" and self.store is None:
             return None
         if action == "clear_filter":
-            # Escape belongs to a modal when one is open.
-            on_main = self.screen is self.screen_stack[0]
-            return on_main and (bool(self.filter_text) or self.focused is self.query_one("#filter", Input))
+            return bool(self.filter_text) or self.focused is self.query_one("#filter", Input)
         return True
 
     def action_add_token(self) -> None:
@@ -407,6 +425,8 @@ class TokensApp(App[None]):
             self.push_screen(HelpScreen())
 
     def action_reload(self) -> None:
+        if any(worker.group == "store" and worker.is_running for worker in self.workers):
+            return  # still opening
         if self.store is None:
             self.error = None
             self.loaded = False
@@ -421,6 +441,12 @@ class TokensApp(App[None]):
         self.query_one(Sidebar).select(page)
         if page == "tokens":
             self.query_one(TokenTable).focus()
+        else:
+            self.query_one("#nav", OptionList).focus()  # nothing on the profile page takes keys
+
+    def on_unmount(self) -> None:
+        if self.store is not None:
+            self.store.close()
 
     # ------------------------------------------------------------------ palette
 

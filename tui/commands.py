@@ -25,43 +25,49 @@ ACTIONS = (
 )
 
 
+#: At most this many "Show token" hits: an administrator may have thousands of tokens.
+TOKEN_HITS = 50
+
+
 class TokenCommands(Provider):
     @property
     def tokens_app(self) -> TokensApp:
         return self.app  # type: ignore[return-value]
 
-    def _commands(self) -> list[tuple[str, str, object]]:
-        app = self.tokens_app
-        found: list[tuple[str, str, object]] = []
-        for title, help_text, action in ACTIONS:
-            found.append((title, help_text, _runner(app, action)))
-        for token in app.tokens:
-            label = fmt.safe(token.label)
-            found.append(
-                (f"Show token: {label}", f"{token.scope.title}, {token.status(app.now()).value}", _selector(app, token.id))
-            )
-        return found
-
     async def discover(self) -> Hits:
-        for title, help_text, command in self._commands():
-            yield DiscoveryHit(Content(title), command, text=title, help=help_text)  # type: ignore[arg-type]
+        app = self.tokens_app
+        for title, help_text, action in ACTIONS:
+            yield DiscoveryHit(Content(title), _runner(app, action), text=title, help=help_text)  # type: ignore[arg-type]
 
     async def search(self, query: str) -> Hits:
+        app = self.tokens_app
         matcher = self.matcher(query)
-        for title, help_text, command in self._commands():
+        for title, help_text, action in ACTIONS:
             score = matcher.match(title)
             if score > 0:
-                yield Hit(score, _highlight(matcher, query, title), command, text=title, help=help_text)  # type: ignore[arg-type]
-
-
-def _highlight(matcher, query: str, title: str) -> Content:  # type: ignore[no-untyped-def]
-    """The matched letters underlined. Textual's own highlighter reads the title as markup, and a
-    label is user text: ``[/foo]`` would break it."""
-    content = Content(title)
-    _, offsets = matcher.fuzzy_search.match(query, title)
-    for offset in offsets:
-        content = content.stylize("bold underline", offset, offset + 1)
-    return content
+                yield Hit(score, _highlight(matcher, query, title), _runner(app, action), text=title, help=help_text)  # type: ignore[arg-type]
+        # Tokens by label: a plain substring test, from two characters on and a bounded number
+        # of hits, so the palette stays instant with 10,000 tokens.
+        needle = query.strip().casefold()
+        if needle.startswith("show token:"):
+            needle = needle[len("show token:"):].strip()
+        if len(needle) < 2:
+            return
+        now = app.now()
+        found = 0
+        for token in app.tokens:
+            label = fmt.safe(token.label)
+            at = label.casefold().find(needle)
+            if at < 0:
+                continue
+            title = f"Show token: {label}"
+            start = len("Show token: ") + at
+            shown = Content(title).stylize("bold underline", start, start + len(needle))
+            help_text = f"{token.scope.title}, {token.status(now).value}"
+            yield Hit(0.5, shown, _selector(app, token.id), text=title, help=help_text)  # type: ignore[arg-type]
+            found += 1
+            if found >= TOKEN_HITS:
+                return
 
 
 def _runner(app: TokensApp, action: str):  # type: ignore[no-untyped-def]
@@ -76,3 +82,12 @@ def _selector(app: TokensApp, token_id: str):  # type: ignore[no-untyped-def]
         app.select_token(token_id)
 
     return run
+
+
+def _highlight(matcher, query: str, title: str) -> Content:  # type: ignore[no-untyped-def]
+    """The matched letters underlined. Textual's own highlighter reads the title as markup."""
+    content = Content(title)
+    _, offsets = matcher.fuzzy_search.match(query, title)
+    for offset in offsets:
+        content = content.stylize("bold underline", offset, offset + 1)
+    return content

@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from textual.message import Message
 
-from store import FormAccess, NewToken, TokenInfo
+from store import FormAccess, NewToken, Scope, TokenInfo
+
+
+@dataclass(frozen=True, slots=True)
+class AddTokenRequest:
+    """What the person asked for in the add form. ``label`` is already trimmed and validated."""
+
+    label: str
+    scope: Scope
+    expires_at: datetime | None
+    #: ``30d``, ``90d``, ``1y``, ``never`` or ``YYYY-MM-DD``: passed back to re-open the form.
+    expiry_choice: str
 
 
 @dataclass
@@ -40,7 +52,7 @@ class TokenCreated(Message):
 class AddRefused(Message):
     """The store refused the new token's input; the add form opens again with the reason."""
 
-    request: object
+    request: AddTokenRequest
     reason: str
 
 

@@ -23,6 +23,22 @@ def db_path(tmp_path) -> str:  # type: ignore[no-untyped-def]
     return path
 
 
+def holders_of(secret: str) -> list[str]:
+    """Every live container or object that still refers to the secret."""
+    import gc
+
+    gc.collect()
+    found = []
+    for obj in gc.get_objects():
+        try:
+            values = obj.values() if isinstance(obj, dict) else obj if isinstance(obj, list | tuple | set) else ()
+            if any(value == secret for value in values if isinstance(value, str)):
+                found.append(type(obj).__name__ + ": " + repr(obj)[:120])
+        except Exception:
+            continue
+    return found
+
+
 def palette_titles(app: TokensApp) -> list[str]:
     return [command.title for command in app.get_system_commands(app.screen)]
 
@@ -66,6 +82,7 @@ async def test_add_reveal_copy_close(db_path) -> None:
         assert app.clipboard == ""
         assert app.query_one(TokenTable).highlighted.label == "Reporting script"
         assert "Screenshot" in palette_titles(app)
+        assert holders_of(secret) == []
 
 
 async def test_secret_never_reaches_a_notification(db_path) -> None:

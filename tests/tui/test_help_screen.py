@@ -66,3 +66,14 @@ async def test_scrolls_with_the_keyboard_on_a_small_terminal() -> None:
 
 def test_snapshot_help(snap_compare) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(APPS / "help_app.py", terminal_size=(80, 24))
+
+
+def test_help_lists_every_key_the_app_binds() -> None:
+    from tui.app import TokensApp
+    from tui.screens.help import APP_KEYS as keys
+
+    listed = {part.strip() for key, _ in keys for part in key.split(",")}
+    names = {"slash": "/", "question_mark": "?"}
+    for binding in TokensApp.BINDINGS:
+        for key in binding.key.split(","):
+            assert names.get(key, key) in listed, f"help does not mention {key!r}"

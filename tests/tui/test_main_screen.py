@@ -233,12 +233,17 @@ async def test_palette_shows_hostile_labels_literally_and_jumps_to_the_token(db_
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+p")
-        await pilot.press(*"Show token")
+        await pilot.press(*"oo]")  # part of "[/foo]"
         await pilot.pause(0.3)
-        shown = screen_text(app)
-        for label in HOSTILE_LABELS[:2]:
-            assert f"Show token: {label}" in shown
-        await pilot.press(*": Zebra")
+        assert "Show token: [/foo]" in screen_text(app)
+        for _ in range(3):
+            await pilot.press("backspace")
+        await pilot.press(*"rg]x")  # part of "[link=https://example.org]x[/link]"
+        await pilot.pause(0.3)
+        assert "Show token: [link=https://example.org]x[/link]" in screen_text(app)
+        for _ in range(4):
+            await pilot.press("backspace")
+        await pilot.press(*"Zebra")
         await pilot.pause(0.3)
         await pilot.press("enter")
         await pilot.pause()
@@ -253,7 +258,8 @@ async def test_usable_at_80_by_24(demo_db) -> None:
         assert "API tokens" in shown
         assert "Backup job" in shown
         assert "Revoke token" in shown
-        assert "Add" in shown and "Revoke" in shown  # the footer's keys
+        footer = shown.splitlines()[-1]
+        assert "a Add" in footer and "r Revoke" in footer and "? Help" in footer
 
 
 async def test_a_read_only_database_is_a_clear_message_when_adding(demo_db) -> None:
@@ -283,3 +289,53 @@ async def test_it_lays_out_again_on_resize(demo_db) -> None:
         # Narrow: under it, and the list keeps the status column.
         assert panel.region.y >= table.region.bottom
         assert "expires soon" in screen_text(app)
+
+
+async def test_the_palette_offers_at_most_fifty_tokens_for_a_query(db_path) -> None:
+    from tui.commands import TOKEN_HITS, TokenCommands
+
+    with TokenStore(db_path) as s:
+        s.ensure_account("alice")
+        for n in range(TOKEN_HITS + 10):
+            s.create_token("alice", f"Script {n:03}", "read")
+    app = TokensApp(db=db_path, account="alice")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        provider = TokenCommands(app.screen)
+        hits = [hit async for hit in provider.search("script")]
+        assert len([h for h in hits if h.text.startswith("Show token:")]) == TOKEN_HITS
+        one_letter = [hit async for hit in provider.search("s")]
+        assert not [h for h in one_letter if h.text.startswith("Show token:")]  # too short to list tokens
+
+
+async def test_no_dialog_opens_on_top_of_another(demo_db) -> None:
+    from tui.screens.add_token import AddTokenScreen
+    from tui.screens.confirm_revoke import ConfirmRevokeScreen
+
+    app = TokensApp(db=demo_db, account="alice")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        assert isinstance(app.screen, ConfirmRevokeScreen)
+        await app.run_action("add_token")
+        await app.run_action("revoke_token")
+        await pilot.pause()
+        assert [type(s) for s in app.screen_stack[1:]] == [ConfirmRevokeScreen]
+        await pilot.press("escape")
+        await pilot.press("a")
+        assert isinstance(app.screen, AddTokenScreen)
+
+
+async def test_the_profile_page_does_not_act_on_hidden_tokens(demo_db) -> None:
+    from tui.screens.confirm_revoke import ConfirmRevokeScreen
+
+    app = TokensApp(db=demo_db, account="alice")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await app.run_action("show_page('profile')")
+        await pilot.pause()
+        await pilot.press("r", "v")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmRevokeScreen)
+        assert app.show_revoked  # v did nothing here
+        assert app.focused is app.query_one("#nav")

@@ -167,15 +167,26 @@ async def test_after_closing_the_secret_is_gone_from_screen_clipboard_and_screen
         assert FAKE_SECRET not in repr(vars(modal))
 
 
-async def test_a_clipboard_that_does_not_hold_the_secret_is_left_alone() -> None:
-    app = host()
+async def test_what_was_copied_before_the_reveal_is_left_alone() -> None:
+    app = ModalHost(lambda: RevealSecretScreen(FAKE_INFO, FAKE_SECRET))
+    app.copy_to_clipboard("copied earlier")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("escape")
-        app.copy_to_clipboard("something else")
         await pilot.pause(READ_THE_QUESTION)
         await pilot.press("escape")
         await pilot.pause()
-        assert app.clipboard == "something else"
+        assert app.clipboard == "copied earlier"
+
+
+async def test_a_partial_copy_of_the_secret_is_forgotten_too() -> None:
+    app = host()
+    async with app.run_test(size=SIZE) as pilot:
+        app.copy_to_clipboard(FAKE_SECRET[:-1])  # a selection one character short
+        await pilot.press("escape")
+        await pilot.pause(READ_THE_QUESTION)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.clipboard == ""
 
 
 async def test_quitting_while_shown_still_forgets_the_secret() -> None:

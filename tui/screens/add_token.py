@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import ClassVar
 
 from textual import on
@@ -33,6 +32,8 @@ from store import (
     validate_label,
 )
 
+from ..messages import AddTokenRequest
+from ..widgets.plain_input import PlainInput
 from .dialog import DialogScreen
 
 #: The value of ``expiry_choice`` (and of the ``expiry`` argument) is either one of the values in
@@ -48,18 +49,10 @@ LIMIT_NOTE = "A token can only limit: never more than your own permission on a f
 CONTROLS_REMOVED = "Removed control characters (such as escape codes) from the pasted text."
 
 _DATE_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: One line on each scope, beside its name.
+SCOPE_SUMMARY = {Scope.READ: "read records", Scope.READ_WRITE: "read, add, edit and delete records"}
+
 _CHOICE_VALUES = frozenset(value for value, _title in EXPIRY_CHOICES)
-
-
-@dataclass(frozen=True, slots=True)
-class AddTokenRequest:
-    """What the person asked for. ``label`` is already trimmed and validated."""
-
-    label: str
-    scope: Scope
-    expires_at: datetime | None
-    #: ``30d``, ``90d``, ``1y``, ``never`` or ``YYYY-MM-DD``: pass it back as ``expiry`` to re-open.
-    expiry_choice: str
 
 
 def _sentence(reason: str) -> str:
@@ -112,23 +105,6 @@ class _DateRule(Validator):
     def validate(self, value: str) -> ValidationResult:
         problem = date_problem(value)
         return self.failure(problem, value) if problem else self.success()
-
-
-class LabelInput(Input):
-    """An Input that never holds control characters.
-
-    Textual draws an Input's value as it is, so a pasted escape sequence would reach the terminal
-    (``ESC[2J`` clears it, ``ESC]52`` writes the clipboard). Typing cannot produce one; pasting can.
-    """
-
-    controls_removed: bool = False
-    """Whether the last change dropped control characters, so the screen can say so."""
-
-    def validate_value(self, value: str) -> str:
-        # A tab from a copied table cell most likely separated two words.
-        cleaned = strip_controls(value.replace("\t", " "))
-        self.controls_removed = cleaned != value
-        return cleaned
 
 
 class ChoiceSet(RadioSet):
@@ -258,7 +234,7 @@ class AddTokenScreen(DialogScreen[AddTokenRequest | None]):
             dialog.border_title = "Add a token"
             if self._error:
                 yield Static(Content.assemble(("Not created. ", "bold"), self._error), id="form-error")
-            label = LabelInput(
+            label = PlainInput(
                 self._initial_label,
                 placeholder="e.g. Power BI – office laptop",
                 max_length=LABEL_MAX,
@@ -274,7 +250,9 @@ class AddTokenScreen(DialogScreen[AddTokenRequest | None]):
             with ChoiceSet(id="scope", classes="field") as scopes:
                 scopes.border_title = "Scope"
                 for scope in Scope:
-                    yield RadioButton(scope.title, scope is self._initial_scope, id=f"scope-{scope.value}")
+                    yield RadioButton(
+                        f"{scope.title} — {SCOPE_SUMMARY[scope]}", scope is self._initial_scope, id=f"scope-{scope.value}"
+                    )
             yield Static(id="scope-help", markup=False)
             with ChoiceSet(id="expiry", classes="field") as expiry:
                 expiry.border_title = "Expiry"
@@ -350,7 +328,7 @@ class AddTokenScreen(DialogScreen[AddTokenRequest | None]):
     def _label_changed(self, event: Input.Changed) -> None:
         result = event.validation_result
         self._show_label_problem(None if result is None or result.is_valid else result.failure_descriptions[0])
-        label = self.query_one("#label", LabelInput)
+        label = self.query_one("#label", PlainInput)
         if label.controls_removed and (result is None or result.is_valid):
             self.query_one("#label-message", Static).update(CONTROLS_REMOVED)
 
@@ -424,7 +402,6 @@ __all__ = [
     "AddTokenRequest",
     "AddTokenScreen",
     "ChoiceSet",
-    "LabelInput",
     "date_problem",
     "label_problem",
 ]

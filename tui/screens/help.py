@@ -22,6 +22,8 @@ APP_KEYS: tuple[tuple[str, str], ...] = (
     ("j, k, ↑, ↓", "Move up and down the list"),
     ("g, G", "Go to the first or last token"),
     ("tab", "Move the focus to the next area"),
+    ("escape", "Clear the filter; close a dialog"),
+    ("ctrl+r", "Read the tokens again (also done every 30 seconds)"),
     ("ctrl+p", "Command palette: every action by name"),
     ("?", "This help"),
     ("ctrl+q", "Quit"),

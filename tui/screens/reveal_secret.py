@@ -21,7 +21,7 @@ from textual.widgets import Button, Footer, Static
 
 from store import TokenInfo, strip_controls
 
-from ..format import day
+from ..format import expires as expires_on
 from .dialog import DialogScreen
 
 if TYPE_CHECKING:
@@ -128,6 +128,7 @@ class RevealSecretScreen(DialogScreen[None]):
         self._copied = False
         self._asked = False
         self._asked_at = 0.0
+        self._clipboard_before = ""
 
     @property
     def asked(self) -> bool:
@@ -136,7 +137,7 @@ class RevealSecretScreen(DialogScreen[None]):
 
     def compose(self) -> ComposeResult:
         info = self._info
-        expires = f"expires {day(info.expires_at)}" if info.expires_at else "no expiry"
+        expires = f"valid through {expires_on(info)}" if info.expires_at else "no expiry"
         with Vertical(id="dialog") as dialog:
             dialog.border_title = "Your new token"
             yield Static(
@@ -201,11 +202,16 @@ class RevealSecretScreen(DialogScreen[None]):
         # Textual keeps the last copied text for pasting inside the app; a later ctrl+v in the
         # label field must not paste a secret. Assigning, rather than copy_to_clipboard(""),
         # leaves the terminal's own clipboard alone: the person may still need what they copied.
+        # Anything copied while the secret was on screen may be part of it (a selection one
+        # character short is still the token: its checksum can be recomputed).
         clipboard = getattr(self.app, "_clipboard", "")
-        if isinstance(clipboard, str) and secret in clipboard:
+        if isinstance(clipboard, str) and (secret in clipboard or clipboard != self._clipboard_before):
             self.app._clipboard = ""
         for widget in self.query("#secret").results(Static):
             widget.update("")
+
+    def on_mount(self) -> None:
+        self._clipboard_before = self.app.clipboard
 
     def on_unmount(self) -> None:
         # Also covers the screen going away without Done, e.g. when the app quits.

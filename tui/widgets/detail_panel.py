@@ -4,14 +4,13 @@ hash, what it can actually do on each form, and the "Revoke token" button."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Static
-
-from datetime import datetime
 
 from store import ALL_ACTIONS, FormAccess, TokenInfo, TokenStatus, effective_actions
 
@@ -38,7 +37,7 @@ def describe_token(token: TokenInfo, now: datetime) -> Content:
         _field("Scope", token.scope.title),
         _field("Status", Content(status.value.capitalize()).stylize(_STATUS_STYLE[status])),
         _field("Created", fmt.when(token.created_at)),
-        _field("Expires", fmt.day(token.expires_at, "never")),
+        _field("Expires", fmt.expires_exactly(token)),
         _field("Last used", fmt.relative(token.last_used_at, now)),
     ]
     if token.revoked_at is not None:

@@ -88,7 +88,7 @@ def cell_text(token: TokenInfo, key: str, now: datetime) -> str:
     if key == "created":
         return fmt.day(token.created_at)
     if key == "expires":
-        return fmt.expires(token, now)
+        return fmt.expires(token)
     if key == "last_used":
         return fmt.relative(token.last_used_at, now)
     return token.status(now).value
