@@ -28,10 +28,6 @@ from store import FormAccess, StoreError, TokenInfo
 from . import format as fmt
 from .commands import TokenCommands
 from .messages import AddRefused, AddTokenRequest, StoreFailed, StoreOpened, TokenCreated, TokenRevoked, TokensLoaded
-from .screens.add_token import AddTokenScreen
-from .screens.confirm_revoke import ConfirmRevokeScreen
-from .screens.help import HelpScreen
-from .screens.reveal_secret import RevealSecretScreen, allows_screenshot
 from .widgets.detail_panel import DetailPanel
 from .widgets.plain_input import PlainInput
 from .widgets.profile import ProfilePage
@@ -222,6 +218,8 @@ class TokensApp(App[None]):
 
     def on_token_created(self, message: TokenCreated) -> None:
         info = message.new.info
+        from .screens.reveal_secret import RevealSecretScreen
+
         self.push_screen(RevealSecretScreen(info, message.new.secret))
         message.new = None  # type: ignore[assignment]
         self.reload_tokens(select_id=info.id)
@@ -379,6 +377,8 @@ class TokensApp(App[None]):
 
     def _open_add(self, *, label: str = "", scope: store.Scope = store.Scope.READ, expiry: str = "90d",
                   error: str | None = None) -> None:
+        from .screens.add_token import AddTokenScreen
+
         now = self.now()
         labels = [t.label for t in self.tokens if t.is_active(now)]
         self.push_screen(
@@ -404,6 +404,8 @@ class TokensApp(App[None]):
             if confirmed:
                 self.revoke_token(token)
 
+        from .screens.confirm_revoke import ConfirmRevokeScreen
+
         self.push_screen(ConfirmRevokeScreen(token), answered)
 
     def action_filter(self) -> None:
@@ -421,6 +423,8 @@ class TokensApp(App[None]):
         self.notify(f"Revoked tokens are {shown}.", markup=False, timeout=2)
 
     def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
@@ -453,9 +457,18 @@ class TokensApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for command in super().get_system_commands(screen):
             # A screenshot would write a revealed secret to disk.
-            if command.title == "Screenshot" and not allows_screenshot(screen):
+            if command.title == "Screenshot" and not _allows_screenshot(screen):
                 continue
             yield command
+
+
+# The dialogs are imported when first opened: nothing of them is needed for the first frame.
+
+
+def _allows_screenshot(screen: Screen) -> bool:
+    from .screens.reveal_secret import allows_screenshot
+
+    return allows_screenshot(screen)
 
 
 def _default_account() -> str:

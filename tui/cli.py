@@ -106,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--expires",
         default="never",
         metavar="WHEN",
-        help="30d, 90d, 1y, never (default) or a date YYYY-MM-DD (valid through that day, UTC)",
+        help="30d, 90d, 1y, never (default) or a date YYYY-MM-DD (valid through the end of that day, your time zone)",
     )
     _common(create, suppress=True)
 
