@@ -68,7 +68,7 @@ class TokensApp(App[None]):
     # Below 150 columns the detail panel moves under the list, so the list keeps its columns.
     # Focus goes to the list once it is filled; focusing something first only rebuilds the footer.
     AUTO_FOCUS = None
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (150, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(150, "-wide")]
 
     BINDINGS = [
         Binding("a", "add_token", "Add", id="add-token"),

@@ -14,7 +14,7 @@ class Sidebar(Vertical):
     """Pick a page with up/down and enter (or a click)."""
 
     DEFAULT_CSS = """
-    Sidebar { width: 20; }
+    Sidebar { width: 18; }
     Sidebar > Label { padding: 0 1; color: $text-muted; text-style: bold; }
     Sidebar > OptionList { border: none; padding: 0 0 0 1; background: transparent; height: auto; }
     Sidebar > OptionList:focus { border: none; background-tint: $foreground 5%; }
