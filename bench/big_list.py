@@ -32,9 +32,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
-import platform
 import random
 import shlex
 import shutil
@@ -45,6 +43,8 @@ import time
 import uuid
 from datetime import timedelta
 from pathlib import Path
+
+from report import emit, machine  # bench/ is on the path when a script runs
 
 HERE = Path(__file__).resolve().parent
 BIG, SMALL = "big", "small"
@@ -559,22 +559,10 @@ def main() -> None:
             ),
             "datatable_baseline": "Textual DataTable, cursor_type='row', add_rows of the same strings, same hook",
         },
-        "machine": {
-            "python": platform.python_version(),
-            "cpus": os.cpu_count(),
-            "load_average_1m_at_end": round(os.getloadavg()[0], 2),
-            "textual": _version("textual"),
-        },
+        "machine": machine(),
         "wall_time_s": round(time.perf_counter() - started, 1),
     }
-    json.dump(report, sys.stdout, indent=2)
-    sys.stdout.write("\n")
-
-
-def _version(name: str) -> str:
-    from importlib.metadata import version
-
-    return version(name)
+    emit(report)
 
 
 if __name__ == "__main__":

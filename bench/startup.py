@@ -28,9 +28,7 @@ from __future__ import annotations
 
 import argparse
 import fcntl
-import json
 import os
-import platform
 import re
 import select
 import shlex
@@ -45,6 +43,8 @@ import termios
 import time
 import uuid
 from pathlib import Path
+
+from report import emit, machine  # bench/ is on the path when a script runs
 
 HERE = Path(__file__).resolve().parent
 COLUMNS, LINES = 100, 30
@@ -420,23 +420,10 @@ def main() -> None:
             for method, r in results.items()
         },
         "methods": results,
-        "machine": {
-            "python": platform.python_version(),
-            "cpus": os.cpu_count(),
-            "load_average_1m_at_start": load_at_start,
-            "load_average_1m_at_end": round(os.getloadavg()[0], 2),
-            "textual": _version("textual"),
-        },
+        "machine": machine(load_average_1m_at_start=load_at_start),
         "wall_time_s": round(time.perf_counter() - started, 1),
     }
-    json.dump(report, sys.stdout, indent=2)
-    sys.stdout.write("\n")
-
-
-def _version(name: str) -> str:
-    from importlib.metadata import version
-
-    return version(name)
+    emit(report)
 
 
 if __name__ == "__main__":
