@@ -11,7 +11,7 @@ from tui.screens.confirm_revoke import ConfirmRevokeScreen
 from tui.screens.reveal_secret import RevealSecretScreen
 from tui.widgets.token_table import TokenTable
 
-from tui_helpers import screen_text, settle
+from tui_helpers import screen_text, settle, wait_for
 
 
 @pytest.fixture
@@ -213,7 +213,7 @@ async def test_the_list_catches_up_with_changes_made_elsewhere(db_path, monkeypa
         with TokenStore(db_path) as other:
             other.revoke(target.id, by="alice")
             other.create_token("alice", "Made in another session", "read")
-        await pilot.pause(0.5)
+        await wait_for(pilot, lambda: any(t.label == "Made in another session" for t in app.query_one(TokenTable).rows))
         await settle(pilot)
         rows = {t.label: t for t in app.query_one(TokenTable).rows}
         assert "Made in another session" in rows

@@ -10,7 +10,7 @@ from tui.app import TokensApp
 from tui.widgets.detail_panel import DetailPanel
 from tui.widgets.token_table import TokenTable
 
-from tui_helpers import screen_text, settle
+from tui_helpers import screen_text, settle, wait_for
 
 HOSTILE_LABELS = (
     "[/foo]",
@@ -234,17 +234,15 @@ async def test_palette_shows_hostile_labels_literally_and_jumps_to_the_token(db_
         await settle(pilot)
         await pilot.press("ctrl+p")
         await pilot.press(*"oo]")  # part of "[/foo]"
-        await pilot.pause(0.3)
-        assert "Show token: [/foo]" in screen_text(app)
+        await wait_for(pilot, lambda: "Show token: [/foo]" in screen_text(app))
         for _ in range(3):
             await pilot.press("backspace")
         await pilot.press(*"rg]x")  # part of "[link=https://example.org]x[/link]"
-        await pilot.pause(0.3)
-        assert "Show token: [link=https://example.org]x[/link]" in screen_text(app)
+        await wait_for(pilot, lambda: "Show token: [link=https://example.org]x[/link]" in screen_text(app))
         for _ in range(4):
             await pilot.press("backspace")
         await pilot.press(*"Zebra")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: "Show token: Zebra target" in screen_text(app))
         await pilot.press("enter")
         await pilot.pause()
         assert app.query_one(TokenTable).highlighted.label == "Zebra target"

@@ -120,7 +120,9 @@ async def test_enter_on_done_asks_once_then_closes() -> None:
         assert app.results == [None]
 
 
-async def test_hammering_escape_does_not_skip_the_question() -> None:
+async def test_hammering_escape_does_not_skip_the_question(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # A guard far longer than the presses take, so a slow machine cannot make them look apart.
+    monkeypatch.setattr(RevealSecretScreen, "LEAVE_GUARD", 60.0)
     app = host()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("escape", "escape", "escape")

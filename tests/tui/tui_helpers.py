@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from modal_host import screen_text
 
-__all__ = ["screen_text", "settle"]
+__all__ = ["screen_text", "settle", "wait_for"]
 
 
 async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
@@ -17,3 +17,14 @@ async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
         except WorkerFailed:
             pass  # the app reports worker errors itself; tests look at what it shows
         await pilot.pause()
+
+
+async def wait_for(pilot, condition, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
+    """Pause until ``condition()`` holds; a busy machine only makes this slower, never wrong."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("the screen never got there")
+        await pilot.pause(0.05)
