@@ -35,8 +35,6 @@ TOKENS = (
 
 
 def seed(store: TokenStore, account: str) -> list[str]:
-    from .store import _to_db
-
     now = store._now()
     added: list[str] = []
     # Argon2 first, outside the transaction; the secrets are thrown away.
@@ -61,10 +59,10 @@ def seed(store: TokenStore, account: str) -> list[str]:
                     label=label,
                     scope=scope.value,
                     secret_hash=secret_hash,
-                    created_at=_to_db(created),  # type: ignore[arg-type]
-                    expires_at=_to_db(now + timedelta(days=expires_in)) if expires_in is not None else None,
-                    last_used_at=_to_db(now - timedelta(minutes=used_ago)) if used_ago is not None else None,
-                    revoked_at=_to_db(now - timedelta(days=revoked_ago)) if revoked_ago is not None else None,
+                    created_at=created,
+                    expires_at=now + timedelta(days=expires_in) if expires_in is not None else None,
+                    last_used_at=now - timedelta(minutes=used_ago) if used_ago is not None else None,
+                    revoked_at=now - timedelta(days=revoked_ago) if revoked_ago is not None else None,
                     revoked_by_id=owner.id if revoked_ago is not None else None,
                 )
             )

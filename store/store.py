@@ -20,8 +20,8 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import and_, bindparam, create_engine, event, or_, update
-from sqlalchemy import select as sa_select
 from sqlalchemy import exc as sa_exc
+from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
@@ -47,7 +47,6 @@ from .paths import describe, resolve_target
 from .types import (
     ALL_ACTIONS,
     Action,
-    AuditEvent as AuditEventInfo,
     FormAccess,
     NewToken,
     Principal,
@@ -55,6 +54,9 @@ from .types import (
     TokenInfo,
     effective_actions,
     utcnow,
+)
+from .types import (
+    AuditEvent as AuditEventInfo,
 )
 from .validation import validate_account_name, validate_label
 
@@ -75,18 +77,11 @@ _GRANT_COLUMNS = {
 }
 
 
-def _to_db(moment: datetime | None) -> datetime | None:
-    if moment is None:
-        return None
+def _utc(moment: datetime) -> datetime:
+    """A caller's moment in UTC; a time without a zone would be read differently by each reader."""
     if moment.utcoffset() is None:
         raise InvalidInput("times must carry a time zone")
     return moment.astimezone(UTC)
-
-
-def _from_db(moment: datetime | None) -> datetime | None:
-    if moment is None:
-        return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _token_not_found(token_id: object, account: str | None) -> TokenNotFound:
@@ -329,7 +324,7 @@ class TokenStore:
         try:
             with self._tx(write=True) as session:
                 if session.exec(select(Account.id).where(Account.name == name)).first() is None:
-                    session.add(Account(name=name, created_at=_to_db(self._now())))
+                    session.add(Account(name=name, created_at=self._now()))
         except DatabaseError:
             # On a server another session may have created it at the same moment.
             if not self.has_account(name):
@@ -419,6 +414,16 @@ class TokenStore:
                 result.append(FormAccess(form_id, db_name, form_name, granted, effective_actions(granted, scope)))
         return result
 
+    def _may_see(self, session: Session, owner: str, account: str | None) -> bool:
+        """Whether ``account`` may see a token of ``owner`` (no account: the caller is trusted).
+
+        Someone else's token reads as no token at all, whether or not the asker exists.
+        """
+        if account is None or account == owner:
+            return True
+        viewer = session.exec(select(Account).where(Account.name == account)).first()
+        return viewer is not None and viewer.is_admin
+
     def token_access(self, token_id: str, *, account: str | None = None) -> list[FormAccess]:
         """What this token can actually do, form by form (the account's grant ∩ the scope).
 
@@ -429,11 +434,7 @@ class TokenStore:
                 select(Token.account_id, Token.scope, Account.name).join(Account, Account.id == Token.account_id)
                 .where(Token.id == token_id)
             ).first()
-            if row is not None and account is not None and row[2] != account:
-                viewer = session.exec(select(Account).where(Account.name == account)).first()
-                if viewer is None or not viewer.is_admin:
-                    row = None
-            if row is None:
+            if row is None or not self._may_see(session, row[2], account):
                 raise _token_not_found(token_id, account)
             return self._access(session, row[0], Scope(row[1]))
 
@@ -466,10 +467,10 @@ class TokenStore:
             account=account,
             label=label,
             scope=Scope(scope),
-            created_at=_from_db(created),  # type: ignore[arg-type]
-            expires_at=_from_db(expires),
-            last_used_at=_from_db(used),
-            revoked_at=_from_db(revoked),
+            created_at=created,
+            expires_at=expires,
+            last_used_at=used,
+            revoked_at=revoked,
             revoked_by=revoked_by,
         )
 
@@ -487,8 +488,10 @@ class TokenStore:
         label = validate_label(label)
         scope = Scope.parse(scope)
         now = self._now()
-        if expires_at is not None and _to_db(expires_at) <= _to_db(now):  # type: ignore[operator]
-            raise InvalidExpiry("the expiry must be in the future")
+        if expires_at is not None:
+            expires_at = _utc(expires_at)
+            if expires_at <= now:
+                raise InvalidExpiry("the expiry must be in the future")
         token_id, secret, token = tokenstring.generate()
         # Argon2 runs before the transaction so the write lock is held only for the inserts.
         secret_hash = self._hasher.hash(secret)
@@ -499,7 +502,7 @@ class TokenStore:
                 select(Token.label).where(
                     Token.account_id == owner.id,
                     Token.revoked_at.is_(None),  # type: ignore[union-attr]
-                    or_(Token.expires_at.is_(None), Token.expires_at > _to_db(now)),  # type: ignore[union-attr,operator]
+                    or_(Token.expires_at.is_(None), Token.expires_at > now),  # type: ignore[union-attr,operator]
                 )
             ).all()
             folded = label.casefold()
@@ -514,21 +517,20 @@ class TokenStore:
                     label=label,
                     scope=scope.value,
                     secret_hash=secret_hash,
-                    created_at=_to_db(now),  # type: ignore[arg-type]
-                    expires_at=_to_db(expires_at),
+                    created_at=now,
+                    expires_at=expires_at,
                 )
             )
             session.flush()
             self._audit(session, owner.id, "token.create", token_id, label=label, scope=scope.value,
                         expires_at=expires_at.isoformat() if expires_at else None)
-        info = TokenInfo(token_id, owner.name, label, scope, _from_db(_to_db(now)), _from_db(_to_db(expires_at)),  # type: ignore[arg-type]
-                         None, None, None)
+        info = TokenInfo(token_id, owner.name, label, scope, _utc(now), expires_at, None, None, None)
         return NewToken(info=info, secret=token)
 
     def _audit(self, session: Session, actor_id: int | None, action: str, token_id: str, **detail: object) -> None:
         session.add(
             AuditEvent(
-                at=_to_db(self._now()),  # type: ignore[arg-type]
+                at=self._now(),
                 actor_id=actor_id,  # type: ignore[arg-type]
                 action=action,
                 token_id=token_id,
@@ -553,11 +555,8 @@ class TokenStore:
         query, _ = self._info_select()
         with self._tx() as session:
             row = session.execute(query.where(Token.id == token_id)).first()
-            if row is not None and account is not None and row[1] != account:
-                # Someone else's token reads as no token at all, whether or not the asker exists.
-                viewer = session.exec(select(Account).where(Account.name == account)).first()
-                if viewer is None or not viewer.is_admin:
-                    row = None
+            if row is not None and not self._may_see(session, row[1], account):
+                row = None
         if row is None:
             raise _token_not_found(token_id, account)
         return self._info(row)
@@ -571,9 +570,9 @@ class TokenStore:
             if token is None or (token.account_id != actor.id and not actor.is_admin):
                 raise _token_not_found(token_id, by)
             if token.revoked_at is not None:
-                when = _from_db(token.revoked_at).strftime("%Y-%m-%d %H:%M UTC")  # type: ignore[union-attr]
+                when = token.revoked_at.strftime("%Y-%m-%d %H:%M UTC")  # type: ignore[union-attr]
                 raise AlreadyRevoked(f"token {token_id} was already revoked on {when}")
-            token.revoked_at = _to_db(now)
+            token.revoked_at = now
             token.revoked_by_id = actor.id
             session.add(token)
             self._audit(session, actor.id, "token.revoke", token_id, label=token.label)
@@ -598,7 +597,7 @@ class TokenStore:
             if account is not None:
                 query = query.where(Token.account_id == self._account(session, account).id)
             rows = session.execute(query).all()
-        return [AuditEventInfo(_from_db(at), who, what, tid, json.loads(detail)) for at, who, what, tid, detail in rows]  # type: ignore[arg-type]
+        return [AuditEventInfo(at, who, what, tid, json.loads(detail)) for at, who, what, tid, detail in rows]  # type: ignore[arg-type]
 
     # ----------------------------------------------------------------------------- presenting
 
@@ -673,11 +672,11 @@ class TokenStore:
         )
 
     def _touch(self, token_id: str, now: datetime) -> None:
-        cutoff = _to_db(now - LAST_USED_INTERVAL)
+        cutoff = now - LAST_USED_INTERVAL
         statement = (
             update(_T)
             .where(_T.c.id == token_id, or_(_T.c.last_used_at.is_(None), _T.c.last_used_at <= cutoff))
-            .values(last_used_at=_to_db(now))
+            .values(last_used_at=now)
         )
         # Last-used is best effort: a busy database must neither turn a valid token away nor make
         # it wait, so this write gives up after a short wait for the lock instead of the usual one.
@@ -719,7 +718,7 @@ class TokenStore:
         if row is None:
             return False
         revoked_at, expires_at, scope, allowed = row
-        expires = _from_db(expires_at)
+        expires = expires_at
         if revoked_at is not None or (expires is not None and expires <= self._now()):
             return False
         return bool(allowed) and action in Scope(scope).actions
