@@ -184,10 +184,12 @@ def cmd_create(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    account = args.account
     with _open(args) as db:
-        # Listing creates nothing: an account that does not exist yet simply has no tokens.
-        account = args.account
-        tokens = db.list_tokens(account, include_revoked=args.all) if db.has_account(account) else []
+        try:
+            tokens = db.list_tokens(account, include_revoked=args.all)
+        except store.UnknownAccount:
+            tokens = []  # listing creates nothing: an account not yet used simply has no tokens
     now = store.utcnow()
     if args.json:
         json.dump([t.as_dict(now) for t in tokens], sys.stdout, ensure_ascii=False, indent=2)
@@ -328,10 +330,9 @@ COMMANDS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if getattr(args, "db", None) is None:
-        args.db = None
-    if not getattr(args, "account", None):
-        args.account = default_account()
+    # The subcommands' copies of --db/--account leave no attribute when not given.
+    args.db = getattr(args, "db", None)
+    args.account = getattr(args, "account", None) or default_account()
     try:
         args.account = store.validate_account_name(args.account)
         return COMMANDS[args.command](args)
