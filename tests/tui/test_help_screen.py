@@ -31,12 +31,6 @@ async def test_lists_every_key_and_explains_tokens() -> None:
             assert line in text
 
 
-def test_the_documented_keys_are_the_ones_asked_for() -> None:
-    keys = {keys for keys, _meaning in APP_KEYS}
-    assert {"a", "r", "enter, →", "/", "v", "j, k, ↑, ↓", "g, G", "tab", "ctrl+p", "?", "ctrl+q"} <= keys
-    assert "c" in {keys for keys, _meaning in REVEAL_KEYS}
-
-
 async def test_the_app_may_pass_its_own_keys() -> None:
     app = ModalHost(lambda: HelpScreen([("x", "Export [b]all[/b]")]))
     async with app.run_test(size=(120, 40)) as pilot:
