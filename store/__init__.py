@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .actor import login_name
 from .errors import (
     AlreadyRevoked,
     DatabaseError,
@@ -37,6 +38,7 @@ from .types import (
     Principal,
     Scope,
     TokenInfo,
+    TokenSeed,
     TokenStatus,
     effective_actions,
     utcnow,
@@ -79,6 +81,7 @@ __all__ = [
     "StoreError",
     "TokenInfo",
     "TokenNotFound",
+    "TokenSeed",
     "TokenStatus",
     "TokenStore",
     "UnknownAccount",
@@ -86,6 +89,7 @@ __all__ = [
     "default_db_path",
     "describe",
     "effective_actions",
+    "login_name",
     "parse_expiry",
     "resolve_target",
     "strip_controls",

@@ -138,6 +138,18 @@ class NewToken:
 
 
 @dataclass(frozen=True, slots=True)
+class TokenSeed:
+    """A token with a history, for demonstration data (see :meth:`TokenStore.seed_tokens`)."""
+
+    label: str
+    scope: Scope
+    created_at: datetime
+    expires_at: datetime | None = None
+    last_used_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Principal:
     """Who is calling, as proven by a token."""
 
