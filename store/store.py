@@ -42,8 +42,10 @@ from .errors import (
     UnknownForm,
 )
 from .hashing import hasher_from_profile
-from .models import Account, AuditEvent, Database, Form, Grant, Token, metadata
+from .models import Account, AuditEvent, Database, Form, Grant, Token
 from .paths import describe, resolve_target
+from .schema import SchemaStatus, prepare
+from .schema import status as schema_status
 from .types import (
     ALL_ACTIONS,
     Action,
@@ -149,7 +151,11 @@ class TokenStore:
         busy_timeout: float = 5.0,
         cache_size: int = 10_000,
         clock: Callable[[], datetime] = utcnow,
+        schema: str = "auto",
     ) -> None:
+        """``schema``: ``"auto"`` upgrades an embedded SQLite database and refuses an outdated
+        server one (with the command to run); ``"upgrade"`` upgrades any; ``"ignore"`` opens without
+        looking (for ``tokens db status``)."""
         self.target = resolve_target(target)
         self.location = describe(self.target)
         self._hasher = hasher or hasher_from_profile()
@@ -179,8 +185,11 @@ class TokenStore:
             column.type.dialect_impl(dialect).result_processor(dialect, None)
             for column in self._auth_select.selected_columns
         )
-        with self._translate():
-            metadata.create_all(self._engine)
+        if schema not in ("auto", "upgrade", "ignore"):
+            raise ValueError(f"unknown schema handling {schema!r}")
+        if schema != "ignore":
+            with self._translate():
+                prepare(self._write_engine, location=self.location, upgrade=True if schema == "upgrade" else None)
 
     # ----------------------------------------------------------------------------- plumbing
 
@@ -293,6 +302,18 @@ class TokenStore:
 
     def close(self) -> None:
         self._engine.dispose()
+
+    def schema_status(self) -> SchemaStatus:
+        """Where this database's schema stands against the newest revision this release knows."""
+        with self._translate():
+            return schema_status(self._engine)
+
+    def upgrade_schema(self) -> SchemaStatus:
+        """Bring the schema to the newest revision; returns where it stood before."""
+        from .schema import apply_upgrade
+
+        with self._translate():
+            return apply_upgrade(self._write_engine)
 
     def __enter__(self) -> TokenStore:
         return self
