@@ -19,7 +19,9 @@ from .authn import Authenticator
 from .engine import StoreEngine
 from .errors import DatabaseError, InvalidExpiry
 from .hashing import hasher_from_profile
-from .models import Account, Token, metadata
+from .models import Account, Token
+from .schema import SchemaStatus, prepare
+from .schema import status as schema_status
 from .types import (
     Action,
     FormAccess,
@@ -49,7 +51,11 @@ class TokenStore:
         busy_timeout: float = 5.0,
         cache_size: int = 10_000,
         clock: Callable[[], datetime] = utcnow,
+        schema: str = "auto",
     ) -> None:
+        """``schema``: ``"auto"`` upgrades an embedded SQLite database and refuses an outdated
+        server one (with the command to run); ``"upgrade"`` upgrades any; ``"ignore"`` opens without
+        looking (for ``tokens db status``)."""
         self._db = StoreEngine(target, busy_timeout)
         self.target = self._db.target
         self.location = self._db.location
@@ -58,11 +64,26 @@ class TokenStore:
         self._hasher = hasher or hasher_from_profile()
         self._clock = clock
         self._authn = Authenticator(self._db, self._hasher, clock, cache_size)
-        with self._db.translate():
-            metadata.create_all(self._engine)
+        if schema not in ("auto", "upgrade", "ignore"):
+            raise ValueError(f"unknown schema handling {schema!r}")
+        if schema != "ignore":
+            with self._db.translate():
+                prepare(self._write_engine, location=self.location, upgrade=True if schema == "upgrade" else None)
 
     def close(self) -> None:
         self._db.dispose()
+
+    def schema_status(self) -> SchemaStatus:
+        """Where this database's schema stands against the newest revision this release knows."""
+        with self._db.translate():
+            return schema_status(self._engine)
+
+    def upgrade_schema(self) -> SchemaStatus:
+        """Bring the schema to the newest revision; returns where it stood before."""
+        from .schema import apply_upgrade
+
+        with self._db.translate():
+            return apply_upgrade(self._write_engine)
 
     def __enter__(self) -> TokenStore:
         return self
