@@ -23,6 +23,18 @@ ACTIONS = (
     ("Go to Profile", "Your account and its permissions", "show_page('profile')"),
     ("Help", "Keys and how tokens work", "help"),
 )
+#: (title, help, action) offered to administrators only.
+ADMIN_ACTIONS = (
+    ("Go to All tokens", "Every account's tokens, filtered by the database", "show_page('all')"),
+    ("Go to Accounts", "Add, disable and enable accounts; administrators and grants", "show_page('accounts')"),
+    ("Go to Audit log", "Who did what, newest first", "show_page('audit')"),
+    ("Check a token", "Paste a token found in a log: whose is it? (offers to revoke it)", "check_token"),
+)
+
+
+def offered(app: TokensApp) -> tuple[tuple[str, str, str], ...]:
+    """The palette's actions for this person: administrators' ones only for administrators."""
+    return ACTIONS + ADMIN_ACTIONS if app.is_admin else ACTIONS
 
 
 #: At most this many "Show token" hits: an administrator may have thousands of tokens.
@@ -36,16 +48,16 @@ class TokenCommands(Provider):
 
     async def discover(self) -> Hits:
         app = self.tokens_app
-        for title, help_text, action in ACTIONS:
-            yield DiscoveryHit(Content(title), _runner(app, action), text=title, help=help_text)  # type: ignore[arg-type]
+        for title, help_text, action in offered(app):
+            yield DiscoveryHit(Content(title), _runner(app, action, self.screen), text=title, help=help_text)  # type: ignore[arg-type]
 
     async def search(self, query: str) -> Hits:
         app = self.tokens_app
         matcher = self.matcher(query)
-        for title, help_text, action in ACTIONS:
+        for title, help_text, action in offered(app):
             score = matcher.match(title)
             if score > 0:
-                yield Hit(score, _highlight(matcher, query, title), _runner(app, action), text=title, help=help_text)  # type: ignore[arg-type]
+                yield Hit(score, _highlight(matcher, query, title), _runner(app, action, self.screen), text=title, help=help_text)  # type: ignore[arg-type]
         # Tokens by label: a plain substring test, from two characters on and a bounded number
         # of hits, so the palette stays instant with 10,000 tokens.
         needle = query.strip().casefold()
@@ -70,9 +82,15 @@ class TokenCommands(Provider):
                 return
 
 
-def _runner(app: TokensApp, action: str):  # type: ignore[no-untyped-def]
+def _runner(app: TokensApp, action: str, screen):  # type: ignore[no-untyped-def]
+    """Run the action on the screen the palette was opened over if it has it, else on the app."""
+    name = action.partition("(")[0]
+
     async def run() -> None:
-        await app.run_action(action)
+        target = screen if hasattr(screen, f"action_{name}") else app
+        if target.check_action(name, ()) is False:
+            return
+        await app.run_action(action, target)
 
     return run
 

@@ -10,11 +10,13 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from store import TokenStore, tokenstring
+from store import Actor, TokenStore, tokenstring
 from tui.app import TokensApp
 from tui.messages import StoreOpened
 
 NOW = datetime(2025, 3, 3, 12, 0, tzinfo=UTC)
+
+ALICE = Actor("alice")
 
 
 class FixedMainApp(TokensApp):
@@ -35,10 +37,10 @@ def build() -> FixedMainApp:
     try:
         with TokenStore(path, clock=lambda: NOW) as demo:
             demo.ensure_account("alice")
-            demo.seed_demo("alice")
+            demo.seed_demo(ALICE)
     finally:
         tokenstring.new_token_id = make_id
-    return FixedMainApp(db=str(path), account="alice", clock=lambda: NOW)
+    return FixedMainApp(db=str(path), login="alice", clock=lambda: NOW)
 
 
 app = build()

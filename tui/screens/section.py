@@ -1,0 +1,113 @@
+"""What every sidebar section shares: the header, the sidebar, the footer, and how it hears of
+the store opening, of changes made anywhere, and of its workers failing.
+
+Each section is a screen of its own (one of the app's modes), so its bindings exist only while
+it is shown, and never under a dialog.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Header
+from textual.worker import Worker, WorkerState
+
+from ..widgets.sidebar import Sidebar
+
+if TYPE_CHECKING:
+    from ..app import TokensApp
+
+
+class SectionScreen(Screen[None]):
+    """A sidebar section. Subclasses compose their page in :meth:`compose_page` and read the store
+    in :meth:`load` (called once the store is open, when a change is seen while shown, and when
+    shown again after a change)."""
+
+    #: The mode (and sidebar entry) this screen is.
+    SECTION: ClassVar[str] = ""
+    #: What each worker of the screen was doing, for the error message.
+    DOING: ClassVar[dict[str, str]] = {}
+    #: Only administrators may see this section.
+    ADMIN_ONLY: ClassVar[bool] = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._stale = False
+
+    @property
+    def tokens_app(self) -> TokensApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="body"):
+            yield Sidebar(self.SECTION, admin=self.tokens_app.is_admin, id="sidebar")
+            yield from self.compose_page()
+        yield Footer()
+
+    def compose_page(self) -> ComposeResult:
+        yield from ()
+
+    def on_mount(self) -> None:
+        self.tokens_app.sections[self.SECTION] = self
+        if self.tokens_app.store is not None and self.may_show():
+            self.load()
+
+    # ------------------------------------------------------------------ hooks for the app
+
+    def may_show(self) -> bool:
+        return not self.ADMIN_ONLY or self.tokens_app.is_admin
+
+    def store_opened(self) -> None:
+        """The store is open: read what this section shows."""
+        self.query_one(Sidebar).set_admin(self.tokens_app.is_admin)
+        if self.may_show():
+            self.load()
+
+    def data_changed(self) -> None:
+        """Something changed in the database: read again now if shown, else when next shown."""
+        self.query_one(Sidebar).set_admin(self.tokens_app.is_admin)
+        if not self.may_show():
+            return
+        if self.is_current_section:
+            self.load()
+        else:
+            self._stale = True
+
+    @property
+    def is_current_section(self) -> bool:
+        stack = self.app.screen_stack
+        return bool(stack) and stack[0] is self
+
+    def load(self) -> None:
+        """Read what the section shows (in a worker)."""
+
+    def on_screen_resume(self) -> None:
+        self.query_one(Sidebar).set_admin(self.tokens_app.is_admin)
+        if self._stale and self.tokens_app.store is not None and self.may_show():
+            self._stale = False
+            self.load()
+
+    @on(Sidebar.PageChosen)
+    def _page_chosen(self, event: Sidebar.PageChosen) -> None:
+        self.tokens_app.action_show_page(event.page)
+
+    def focus_page(self) -> None:
+        """Where focus goes when the section is shown."""
+        self.query_one(Sidebar).nav.focus()
+
+    # ------------------------------------------------------------------ failures
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A failed store call of this section becomes a message a person can read."""
+        if event.state is not WorkerState.ERROR:
+            return
+        doing = self.DOING.get(event.worker.name, "Something went wrong")
+        self.tokens_app.report_failure(doing, event.worker.error, self)
+
+    def store_failed(self, doing: str, reason: str) -> None:
+        """A store call of this section failed (the app has notified already)."""
