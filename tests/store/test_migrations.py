@@ -7,6 +7,8 @@ release's databases however far the models move on.
 
 from __future__ import annotations
 
+from store import Actor
+
 import secrets
 from datetime import UTC, datetime, timedelta
 
@@ -118,7 +120,7 @@ def test_an_unversioned_sqlite_database_is_upgraded_on_open_and_keeps_every_toke
     with TokenStore(sqlite_url, hasher=CHEAP) as store:
         assert store.schema_status().state is SchemaState.CURRENT
         _assert_every_token_kept(store, made)
-        assert len(store.list_tokens("alice", include_revoked=True)) == 6
+        assert len(store.list_tokens(Actor("alice"), include_revoked=True)) == 6
 
 
 def test_a_versioned_sqlite_database_of_the_first_revision_is_upgraded_too(sqlite_url) -> None:  # type: ignore[no-untyped-def]
