@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from store import InvalidToken, Scope, TokenStore
+from store import Actor, InvalidToken, Scope, TokenStore
 
 pytestmark = pytest.mark.skipif(
     shutil.which("tmux") is None,
@@ -92,7 +92,7 @@ def database(tmp_path: Path) -> Path:
     path = tmp_path / "tokens.db"
     with TokenStore(path) as db:
         db.ensure_account(ACCOUNT)
-        db.create_token(ACCOUNT, EXISTING, Scope.READ_WRITE)
+        db.create_token(Actor(ACCOUNT), EXISTING, Scope.READ_WRITE)
     return path
 
 
@@ -102,9 +102,12 @@ def terminal(tmp_path: Path, database: Path) -> Iterator[Terminal]:
         "XDG_DATA_HOME": str(tmp_path / "xdg-data"),
         "TOKENS_ARGON2_PROFILE": "CHEAPEST",
         "TOKENS_DEBUG": "1",
+        # The person at the terminal is alice: the app acts as its login name.
+        "LOGNAME": ACCOUNT,
+        "USER": ACCOUNT,
     }
     command = "exec env -u TOKENS_DB " + " ".join(f"{k}={shlex.quote(v)}" for k, v in environment.items())
-    command += " " + shlex.join([tokens_program(), "--db", str(database), "--account", ACCOUNT])
+    command += " " + shlex.join([tokens_program(), "--db", str(database)])
     term = Terminal()
     try:
         term.start(command)
@@ -115,7 +118,7 @@ def terminal(tmp_path: Path, database: Path) -> Iterator[Terminal]:
 
 def _token_by_label(path: Path, label: str):  # type: ignore[no-untyped-def]
     with TokenStore(path) as db:
-        matches = [t for t in db.list_tokens(ACCOUNT, include_revoked=True) if t.label == label]
+        matches = [t for t in db.list_tokens(Actor(ACCOUNT), include_revoked=True) if t.label == label]
     assert len(matches) == 1, matches
     return matches[0]
 

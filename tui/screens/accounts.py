@@ -2,7 +2,7 @@
 
 Bindings:
     a: add an account · d: disable or enable the highlighted account
-    m: make administrator, or not · g: edit the highlighted account's grants
+    m: make administrator, or not · e: edit the highlighted account's grants
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import DataTable, Static
+
+from ..widgets.key_table import KeyTable
 from textual.worker import get_current_worker
 
 from store import AccountInfo, FormAccess
@@ -41,7 +43,7 @@ class AccountsScreen(SectionScreen):
         Binding("a", "add_account", "Add account", id="accounts.add"),
         Binding("d", "toggle_disabled", "Disable/enable", id="accounts.disable"),
         Binding("m", "toggle_admin", "Administrator", id="accounts.admin"),
-        Binding("g", "edit_grants", "Grants", id="accounts.grants"),
+        Binding("e", "edit_grants", "Edit grants", id="accounts.grants"),
     ]
 
     class AccountsRead(Message):
@@ -71,7 +73,7 @@ class AccountsScreen(SectionScreen):
             with Horizontal(classes="admin-header"):
                 yield Static(Content("Accounts").stylize("bold"), classes="admin-title")
                 yield Static("", id="accounts-count", classes="admin-count")
-            table: DataTable[Text] = DataTable(id="accounts-table", cursor_type="row", zebra_stripes=False)
+            table = KeyTable(id="accounts-table", cursor_type="row")
             table.add_columns("Account", "Role", "State", "Active tokens", "Created")
             yield table
             yield Static("", id="accounts-grants", classes="admin-detail")
@@ -246,7 +248,7 @@ class AccountsScreen(SectionScreen):
 
 
 def describe_grants(account: AccountInfo, access: list[FormAccess]) -> Content:
-    lines = [Content.assemble((fmt.safe(account.name), "bold"), ("  grants (g to edit)", "$text-muted"))]
+    lines = [Content.assemble((fmt.safe(account.name), "bold"), ("  grants (e to edit)", "$text-muted"))]
     if not access:
         lines.append(Content("No permission on any form.").stylize("$text-muted"))
     database = None

@@ -16,6 +16,8 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import DataTable, Input, Label, Static
+
+from ..widgets.key_table import KeyTable
 from textual.worker import get_current_worker
 
 from store import AuditEvent
@@ -66,7 +68,7 @@ class AuditLogScreen(SectionScreen):
                 yield Label("Action", classes="filter-label")
                 yield PlainInput(placeholder="e.g. revoke", id="audit-action", compact=True)
             yield Static("", id="audit-message", classes="admin-message")
-            table: DataTable[Text] = DataTable(id="audit-table", cursor_type="row")
+            table = KeyTable(id="audit-table", cursor_type="row")
             table.add_columns("Time", "Actor", "Action", "Account", "Token", "Label")
             yield table
 

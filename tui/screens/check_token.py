@@ -41,7 +41,8 @@ class CheckTokenScreen(DialogScreen[TokenInfo | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="check_token.close"),
-        Binding("ctrl+x", "revoke", "Revoke it", id="check_token.revoke"),
+        # Above the input's own ctrl+x (cut), which a masked input has no use for.
+        Binding("ctrl+x", "revoke", "Revoke it", id="check_token.revoke", priority=True),
     ]
 
     DEFAULT_CSS = """
