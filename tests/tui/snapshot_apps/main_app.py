@@ -25,7 +25,7 @@ class FixedMainApp(TokensApp):
         super().on_store_opened(message)
 
 
-def build() -> FixedMainApp:
+def build(app_class: type[FixedMainApp] = FixedMainApp) -> FixedMainApp:
     os.environ["TZ"] = "UTC"
     time.tzset()
     path = Path(tempfile.mkdtemp(prefix="tokens-snapshot-")) / "tokens.db"
@@ -38,7 +38,7 @@ def build() -> FixedMainApp:
             demo.seed_demo("alice")
     finally:
         tokenstring.new_token_id = make_id
-    return FixedMainApp(db=str(path), account="alice", clock=lambda: NOW)
+    return app_class(db=str(path), account="alice", clock=lambda: NOW)
 
 
 app = build()
