@@ -448,6 +448,13 @@ class TokensApp(App[None]):
         else:
             self.query_one("#nav", OptionList).focus()  # nothing on the profile page takes keys
 
+    async def action_quit(self) -> None:
+        """Quit; while a new token is on show, only after "Have you copied it?" was asked."""
+        from .screens.reveal_secret import may_quit
+
+        if may_quit(self):
+            await super().action_quit()
+
     def on_unmount(self) -> None:
         if self.store is not None:
             self.store.close()
