@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Button, ContentSwitcher, Footer, Header, Input, OptionList, Static
+from textual.widgets import Button, ContentSwitcher, Footer, Input, OptionList, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 import store
@@ -29,6 +29,7 @@ from . import format as fmt
 from .commands import TokenCommands
 from .messages import AddRefused, AddTokenRequest, StoreFailed, StoreOpened, TokenCreated, TokenRevoked, TokensLoaded
 from .widgets.detail_panel import DetailPanel
+from .widgets.header import TitleHeader
 from .widgets.plain_input import PlainInput
 from .widgets.profile import ProfilePage
 from .widgets.sidebar import Sidebar
@@ -107,7 +108,7 @@ class TokensApp(App[None]):
     # ------------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleHeader()
         with Horizontal(id="body"):
             yield Sidebar(id="sidebar")
             with ContentSwitcher(initial="tokens-page", id="pages"):
