@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
@@ -66,10 +66,12 @@ class TokensApp(App[None]):
     # Absolute, so that subclasses defined elsewhere find it too.
     CSS_PATH = Path(__file__).parent / "app.tcss"
     COMMANDS = App.COMMANDS | {TokenCommands}
-    # Below 150 columns the detail panel moves under the list, so the list keeps its columns.
+    # Below 150 columns the detail panel moves under the list, so the list keeps its columns;
+    # below 60 columns or 20 lines it folds away until focused (app.tcss).
     # Focus goes to the list once it is filled; focusing something first only rebuilds the footer.
     AUTO_FOCUS = None
-    HORIZONTAL_BREAKPOINTS = [(150, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-medium"), (76, "-normal"), (150, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-low"), (24, "-tall")]
 
     BINDINGS = [
         Binding("a", "add_token", "Add", id="add-token"),
@@ -448,6 +450,11 @@ class TokensApp(App[None]):
             self.query_one(TokenTable).focus()
         else:
             self.query_one("#nav", OptionList).focus()  # nothing on the profile page takes keys
+
+    def on_resize(self, event: events.Resize) -> None:
+        from .screens.too_small import fit_to_terminal
+
+        fit_to_terminal(self, event.size)
 
     async def action_quit(self) -> None:
         """Quit; while a new token is on show, only after "Have you copied it?" was asked."""
