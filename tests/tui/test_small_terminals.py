@@ -143,3 +143,20 @@ async def test_a_dialog_opened_while_too_small_is_back_when_large_enough(demo_db
         assert app.screen.query_one("#label").value == ""
 
 
+
+
+async def test_the_list_beneath_a_dialog_is_laid_out_for_the_new_size(demo_db) -> None:
+    from tui.screens.add_token import AddTokenScreen
+
+    app = TokensApp(db=demo_db, account="alice")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(app.screen, AddTokenScreen))
+        await pilot.resize_terminal(50, 14)
+        await pilot.pause()
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is app.screen_stack[0])
+        await pilot.pause()
+        assert app.query_one(DetailPanel).region.height == 0, "folded, as at 50x14"
+        assert "Excel – home PC" in screen_text(app)
