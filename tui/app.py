@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -76,10 +76,12 @@ class TokensApp(App[None]):
     # Absolute, so that subclasses defined elsewhere find it too.
     CSS_PATH = Path(__file__).parent / "app.tcss"
     COMMANDS = App.COMMANDS | {TokenCommands}
-    # Below 150 columns the detail panel moves under the list, so the list keeps its columns.
+    # Below 150 columns the detail panel moves under the list, so the list keeps its columns;
+    # below 60 columns or 20 lines it folds away until focused (app.tcss).
     # Focus goes to the list once it is filled; focusing something first only rebuilds the footer.
     AUTO_FOCUS = None
-    HORIZONTAL_BREAKPOINTS = [(150, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-medium"), (76, "-normal"), (150, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-low"), (24, "-tall")]
 
     MODES: ClassVar[dict[str, str | Callable[[], Screen]]] = {
         "tokens": MyTokensScreen,
@@ -246,6 +248,12 @@ class TokensApp(App[None]):
     # ------------------------------------------------------------------ actions
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if "(" in action:  # asked with the action's whole text, e.g. "show_page('all')"
+            from textual.actions import parse
+
+            _, action, parameters = parse(action)
+        if not hasattr(self, f"action_{action}"):
+            return False  # a section's action, asked of the app: not here
         if action == "show_page" and parameters and parameters[0] in ADMIN_SECTIONS and not self.is_admin:
             return False
         if action in ADMIN_ACTIONS and not self.is_admin:
@@ -329,6 +337,18 @@ class TokensApp(App[None]):
         section = self.sections.get(self.current_mode)
         if section is not None and section.may_show():
             section.load()
+
+    def on_resize(self, event: events.Resize) -> None:
+        from .screens.too_small import fit_to_terminal
+
+        fit_to_terminal(self, event.size)
+
+    async def action_quit(self) -> None:
+        """Quit; while a new token is on show, only after "Have you copied it?" was asked."""
+        from .screens.reveal_secret import may_quit
+
+        if may_quit(self):
+            await super().action_quit()
 
     def on_unmount(self) -> None:
         if self.store is not None:

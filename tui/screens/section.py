@@ -13,9 +13,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
+from ..widgets.header import TitleHeader
 from ..widgets.sidebar import Sidebar
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ class SectionScreen(Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleHeader()
         with Horizontal(id="body"):
             yield Sidebar(self.SECTION, admin=self.tokens_app.is_admin, id="sidebar")
             yield from self.compose_page()

@@ -1,10 +1,21 @@
-"""The help screen over a stand-in main screen."""
+"""Help, opened with ? over the main screen on the demo data, as a person would."""
 
-from modal_host import ModalHost
+from main_app import FixedMainApp, build
 
-from tui.screens.help import HelpScreen
+from tui.messages import TokensLoaded
 
-app = ModalHost(HelpScreen)
+
+class HelpOverMain(FixedMainApp):
+    helped = False
+
+    def on_tokens_loaded(self, message: TokensLoaded) -> None:
+        # The list's first read reaches the app after the My tokens screen has shown it.
+        if not self.helped:
+            self.helped = True
+            self.action_help()
+
+
+app = build(HelpOverMain)
 
 if __name__ == "__main__":
     app.run()
