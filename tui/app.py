@@ -119,6 +119,8 @@ class TokensApp(App[None]):
         self.location = store.describe(store.resolve_target(db)) if _cheap_target(db) else "database"
         self.sections: dict[str, SectionScreen] = {}
         self._marker: int | None = None
+        #: How often the app has asked the store whether anything changed.
+        self.polls = 0
         shown = fmt.safe(self.account)
         self.sub_title = shown if self.location == "database" else f"{shown} · {self.location}"
 
@@ -211,6 +213,7 @@ class TokensApp(App[None]):
         if self._marker is None:
             self._resync()
             return
+        self.polls += 1
         self.poll_changes()
 
     @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
@@ -336,7 +339,7 @@ class TokensApp(App[None]):
             return
         section = self.sections.get(self.current_mode)
         if section is not None and section.may_show():
-            section.load()
+            section.read_again()
 
     def on_resize(self, event: events.Resize) -> None:
         from .screens.too_small import fit_to_terminal

@@ -239,12 +239,12 @@ class AccountsScreen(SectionScreen):
 
     def on_accounts_screen_changed(self, message: Changed) -> None:
         self.notify(fmt.safe(message.text), title="Accounts", markup=False)
-        self.load()
+        self.read_again()
         self.tokens_app.data_written()
 
     def store_failed(self, doing: str, reason: str) -> None:
         if doing != self.DOING["read_accounts"] and doing != self.DOING["read_grants"]:
-            self.load()  # show what is true now
+            self.read_again()  # show what is true now
 
 
 def describe_grants(account: AccountInfo, access: list[FormAccess]) -> Content:

@@ -407,5 +407,5 @@ class AllTokensScreen(SectionScreen):
         else:
             text = f"Revoked {len(done)} tokens. Applications using them are refused from now on."
         self.notify(text, title="Revoked", markup=False)
-        self.load()
+        self.read_again()
         self.tokens_app.data_written()

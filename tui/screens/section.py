@@ -38,6 +38,8 @@ class SectionScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._stale = False
+        #: How often the section has asked the store for what it shows.
+        self.reads = 0
 
     @property
     def tokens_app(self) -> TokensApp:
@@ -56,7 +58,7 @@ class SectionScreen(Screen[None]):
     def on_mount(self) -> None:
         self.tokens_app.sections[self.SECTION] = self
         if self.tokens_app.store is not None and self.may_show():
-            self.load()
+            self.read_again()
 
     # ------------------------------------------------------------------ hooks for the app
 
@@ -67,7 +69,7 @@ class SectionScreen(Screen[None]):
         """The store is open: read what this section shows."""
         self.query_one(Sidebar).set_admin(self.tokens_app.is_admin)
         if self.may_show():
-            self.load()
+            self.read_again()
 
     def data_changed(self) -> None:
         """Something changed in the database: read again now if shown, else when next shown."""
@@ -75,7 +77,7 @@ class SectionScreen(Screen[None]):
         if not self.may_show():
             return
         if self.is_current_section:
-            self.load()
+            self.read_again()
         else:
             self._stale = True
 
@@ -84,6 +86,11 @@ class SectionScreen(Screen[None]):
         stack = self.app.screen_stack
         return bool(stack) and stack[0] is self
 
+    def read_again(self) -> None:
+        """Read what the section shows, counting it."""
+        self.reads += 1
+        self.load()
+
     def load(self) -> None:
         """Read what the section shows (in a worker)."""
 
@@ -91,7 +98,7 @@ class SectionScreen(Screen[None]):
         self.query_one(Sidebar).set_admin(self.tokens_app.is_admin)
         if self._stale and self.tokens_app.store is not None and self.may_show():
             self._stale = False
-            self.load()
+            self.read_again()
 
     @on(Sidebar.PageChosen)
     def _page_chosen(self, event: Sidebar.PageChosen) -> None:

@@ -59,7 +59,8 @@ class Sidebar(Vertical):
     def set_admin(self, admin: bool) -> None:
         """Show or hide the administrators' sections (and take them out of the focus chain)."""
         self.set_class(admin, "-admin")
-        self.query_one("#admin-nav", OptionList).disabled = not admin
+        for nav in self.query("#admin-nav").results(OptionList):  # none before it is composed
+            nav.disabled = not admin
 
     def select(self, page: str) -> None:
         self._current = page
