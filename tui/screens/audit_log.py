@@ -69,7 +69,7 @@ class AuditLogScreen(SectionScreen):
                 yield PlainInput(placeholder="e.g. revoke", id="audit-action", compact=True)
             yield Static("", id="audit-message", classes="admin-message")
             table = KeyTable(id="audit-table", cursor_type="row")
-            table.add_columns("Time", "Actor", "Action", "Account", "Token", "Label")
+            table.add_columns("Time", "Actor", "Action", "Account", "Label", "Token")
             yield table
 
     def focus_page(self) -> None:
@@ -110,8 +110,8 @@ class AuditLogScreen(SectionScreen):
                 Text(fmt.safe(event.actor if not event.as_account else f"{event.actor} as {event.as_account}")),
                 Text(event.action),
                 Text(fmt.safe(event.account or "")),
-                Text(event.token_id or ""),
                 Text(fmt.safe(str(event.detail.get("label") or _detail(event)))),
+                Text(event.token_id or ""),
             )
         self._shown_ids = [e.id for e in rows]
         # Follow new events while at the top; otherwise stay on the event being read.
