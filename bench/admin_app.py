@@ -95,7 +95,7 @@ async def measure_app(path: Path) -> dict[str, float]:
         live = []
         with TokenStore(path, hasher=CHEAPEST) as other:
             for n in range(3):
-                label = f"live change {n}"
+                label = f"live change {n} {time.time_ns()}"
                 other.create_token(Actor("admin"), label, "read")
                 committed = time.perf_counter()
                 await _until(pilot, lambda: any(t.label == label for t in screen.rows), timeout=10)

@@ -40,10 +40,13 @@ class AccountsScreen(SectionScreen):
     }
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "add_account", "Add account", id="accounts.add"),
-        Binding("d", "toggle_disabled", "Disable/enable", id="accounts.disable"),
-        Binding("m", "toggle_admin", "Administrator", id="accounts.admin"),
-        Binding("e", "edit_grants", "Edit grants", id="accounts.grants"),
+        Binding("a", "add_account", "Add account", id="accounts.add", tooltip="Add an account"),
+        Binding("d", "toggle_disabled", "Disable/enable", id="accounts.disable",
+                tooltip="Disable the highlighted account (its tokens stop working, unrevoked) or enable it"),
+        Binding("m", "toggle_admin", "Administrator", id="accounts.admin",
+                tooltip="Make the highlighted account an administrator, or not"),
+        Binding("e", "edit_grants", "Edit grants", id="accounts.grants",
+                tooltip="What the highlighted account may do on each form"),
     ]
 
     class AccountsRead(Message):

@@ -92,11 +92,15 @@ class AllTokensScreen(SectionScreen):
     }
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "filter", "Filter", id="all-tokens.filter"),
-        Binding("r", "revoke_token", "Revoke", id="all-tokens.revoke"),
-        Binding("b", "bulk_revoke", "Bulk revoke", id="all-tokens.bulk-revoke"),
+        Binding("slash", "filter_all", "Filter", id="all-tokens.filter",
+                tooltip="Filter by account, label, status, days unused or days to expiry"),
+        Binding("r", "revoke_any", "Revoke", id="all-tokens.revoke",
+                tooltip="Revoke the highlighted token, whoever's it is (asks first)"),
+        Binding("b", "bulk_revoke", "Bulk revoke", id="all-tokens.bulk-revoke",
+                tooltip="Revoke every token the filters show: the list first, then one confirmation"),
         Binding("c", "app.check_token", "Check a token", id="all-tokens.check-token"),
-        Binding("escape", "clear_filter", "Clear filters", id="all-tokens.clear-filter", show=False),
+        Binding("escape", "clear_filters", "Clear filters", id="all-tokens.clear-filter", show=False,
+                tooltip="Show every token again"),
     ]
 
     class PageRead(Message):
@@ -314,19 +318,19 @@ class AllTokensScreen(SectionScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if not self.tokens_app.is_admin:
             return False
-        if action == "revoke_token":
+        if action == "revoke_any":
             token = self.query_one("#all-table", TokenTable).highlighted
             return None if token is None or token.revoked_at is not None else True
         if action == "bulk_revoke":
             return True if self.filters and self.rows else None
-        if action == "clear_filter":
+        if action == "clear_filters":
             return bool(self.filters) or isinstance(self.focused, Input)
         return True
 
-    def action_filter(self) -> None:
+    def action_filter_all(self) -> None:
         self.query_one("#filter-account", Input).focus()
 
-    def action_clear_filter(self) -> None:
+    def action_clear_filters(self) -> None:
         for input_id in ("#filter-account", "#filter-label", "#filter-unused", "#filter-expires"):
             self.query_one(input_id, Input).value = ""
         self.query_one("#filter-status", Select).value = ""
@@ -335,7 +339,7 @@ class AllTokensScreen(SectionScreen):
 
     # ------------------------------------------------------------------ revoking
 
-    def action_revoke_token(self) -> None:
+    def action_revoke_any(self) -> None:
         if not self.tokens_app.is_admin:
             return
         token = self.query_one("#all-table", TokenTable).highlighted

@@ -36,8 +36,10 @@ class AuditLogScreen(SectionScreen):
     DOING: ClassVar[dict[str, str]] = {"read_events": "Cannot read the audit log"}
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "filter", "Filter", id="audit.filter"),
-        Binding("escape", "clear_filter", "Clear filters", id="audit.clear-filter", show=False),
+        Binding("slash", "filter_events", "Filter", id="audit.filter",
+                tooltip="Filter the events by account, token id or action"),
+        Binding("escape", "clear_filters", "Clear filters", id="audit.clear-filter", show=False,
+                tooltip="Show every event again"),
     ]
 
     class EventsRead(Message):
@@ -154,14 +156,14 @@ class AuditLogScreen(SectionScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if not self.tokens_app.is_admin:
             return False
-        if action == "clear_filter":
+        if action == "clear_filters":
             return self.filters != (None, None) or bool(self.action_text) or isinstance(self.focused, Input)
         return True
 
-    def action_filter(self) -> None:
+    def action_filter_events(self) -> None:
         self.query_one("#audit-account", Input).focus()
 
-    def action_clear_filter(self) -> None:
+    def action_clear_filters(self) -> None:
         for input_id in ("#audit-account", "#audit-token", "#audit-action"):
             self.query_one(input_id, Input).value = ""
         self.apply_filters()
