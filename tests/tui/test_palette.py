@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from store import TokenStore
+from store import Actor, TokenStore
 from tui.app import TokensApp
 from tui.commands import TokenCommands, token_needle
 from tui.widgets.token_table import TokenTable
@@ -18,7 +18,7 @@ def demo_db(tmp_path) -> str:  # type: ignore[no-untyped-def]
     path = str(tmp_path / "tokens.db")
     with TokenStore(path) as s:
         s.ensure_account("alice")
-        s.seed_demo("alice")
+        s.seed_demo(Actor("alice"))
     return path
 
 

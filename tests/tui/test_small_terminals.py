@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from store import Scope, TokenStore
+from store import Actor, Scope, TokenStore
 from tui.app import TokensApp
 from tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 from tui.widgets.detail_panel import DetailPanel, describe_token
@@ -24,7 +24,7 @@ def demo_db(tmp_path) -> str:  # type: ignore[no-untyped-def]
     path = str(tmp_path / "tokens.db")
     with TokenStore(path) as s:
         s.ensure_account("alice")
-        s.seed_demo("alice")
+        s.seed_demo(Actor("alice"))
     return path
 
 
@@ -59,13 +59,14 @@ async def test_at_60_by_20_the_list_and_the_details_share_the_screen(demo_db) ->
         assert "ID        " in text
 
 
-async def test_the_revoking_account_stays_next_to_its_by(tmp_path) -> None:
+async def test_the_revoking_account_stays_next_to_its_by(tmp_path, monkeypatch) -> None:
     path = str(tmp_path / "tokens.db")
     account = "an-administrator-long-name"
+    monkeypatch.setenv("LOGNAME", account)
     with TokenStore(path) as s:
         s.ensure_account(account)
-        made = s.create_token(account, "Old laptop", Scope.READ)
-        s.revoke(made.info.id, by=account)
+        made = s.create_token(Actor(account), "Old laptop", Scope.READ)
+        s.revoke(Actor(account), made.info.id)
     app = TokensApp(db=path, account=account)
     async with app.run_test(size=(60, 20)) as pilot:
         await settle(pilot)

@@ -12,6 +12,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from store import Actor
 from store import TokenStore, tokenstring
 from tui.app import TokensApp
 from tui.messages import StoreOpened
@@ -39,7 +40,7 @@ def build(app_class: type[FixedMainApp] = FixedMainApp) -> FixedMainApp:
     try:
         with TokenStore(path, clock=lambda: NOW) as demo:
             demo.ensure_account("alice")
-            demo.seed_demo("alice")
+            demo.seed_demo(Actor("alice"))
     finally:
         tokenstring.new_token_id = make_id
     return app_class(db=str(path), account="alice", clock=lambda: NOW)
