@@ -44,6 +44,7 @@ from .types import (
 from .validation import (
     EXPIRY_CHOICES,
     LABEL_MAX,
+    label_key,
     parse_expiry,
     strip_controls,
     validate_account_name,
@@ -86,6 +87,7 @@ __all__ = [
     "default_db_path",
     "describe",
     "effective_actions",
+    "label_key",
     "parse_expiry",
     "resolve_target",
     "strip_controls",
