@@ -29,6 +29,8 @@ def _isolated_environment(tmp_path, monkeypatch) -> None:  # type: ignore[no-unt
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.delenv("TOKENS_DB", raising=False)
     monkeypatch.setenv("TOKENS_ARGON2_PROFILE", "CHEAPEST")
+    # CHEAPEST is refused without this switch, which only a test suite may set.
+    monkeypatch.setenv("TOKENS_ALLOW_INSECURE_HASHING", "1")
 
 
 @pytest.fixture
