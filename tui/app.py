@@ -194,9 +194,14 @@ class TokensApp(App[None]):
     # ------------------------------------------------------------------ messages from workers
 
     def _refresh_periodically(self) -> None:
-        # Not while a modal is open: the person is busy with one token, the list can wait.
-        if self.store is not None and self.screen is self.screen_stack[0]:
+        # Not while a modal is open: the person is busy with one token, the list can wait. Not
+        # while a read is still going either: on a slow database each timer tick would cancel the
+        # read before it, and the list would never catch up.
+        if self.store is not None and self.screen is self.screen_stack[0] and not self._loading():
             self.reload_tokens()
+
+    def _loading(self) -> bool:
+        return any(worker.group in ("load", "store") and not worker.is_finished for worker in self.workers)
 
     def on_store_opened(self, message: StoreOpened) -> None:
         self.set_interval(REFRESH_SECONDS, self._refresh_periodically)
@@ -204,7 +209,14 @@ class TokensApp(App[None]):
         self.account = message.account
         self.sub_title = f"{fmt.safe(message.account)} · {message.location}"
 
+    def _widgets_gone(self) -> bool:
+        """Whether the main screen's widgets are gone: a worker's answer that arrives while the app
+        shuts down has nothing left to show it in."""
+        return not self.query("#token-table")
+
     def on_tokens_loaded(self, message: TokensLoaded) -> None:
+        if self._widgets_gone():
+            return
         first = not self.loaded
         self.loaded = True
         self.error = None
@@ -242,6 +254,8 @@ class TokensApp(App[None]):
         self.reload_tokens(select_id=message.info.id)
 
     def on_store_failed(self, message: StoreFailed) -> None:
+        if self._widgets_gone():
+            return
         message.reason = fmt.safe(message.reason)
         if not self.loaded:
             self.error = f"{message.doing}.\n{message.reason}"

@@ -3,8 +3,10 @@ the README's screenshots do not change from run to run."""
 
 from __future__ import annotations
 
+import atexit
 import itertools
 import os
+import shutil
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -28,7 +30,10 @@ class FixedMainApp(TokensApp):
 def build() -> FixedMainApp:
     os.environ["TZ"] = "UTC"
     time.tzset()
-    path = Path(tempfile.mkdtemp(prefix="tokens-snapshot-")) / "tokens.db"
+    folder = tempfile.mkdtemp(prefix="tokens-snapshot-")
+    # The app reads the file until the process ends; the folder goes with the process.
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    path = Path(folder) / "tokens.db"
     ids = (f"DEMO{n:08d}" for n in itertools.count(1))
     make_id = tokenstring.new_token_id
     tokenstring.new_token_id = lambda: next(ids)
