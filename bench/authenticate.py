@@ -146,7 +146,7 @@ def run(db: str, count: int, fast_calls: int, slow_calls: int, budget: float) ->
         seed_seconds = time.perf_counter() - seed_started
         warm_id, warm_secret = tokenstring.parse(warm_token)
         malformed = warm_token[:-1] + ("a" if warm_token[-1] != "a" else "b")
-        row_select = store._auth_select
+        row_select = store._authn.row_select
 
         def row_read() -> object:
             with store._engine.connect() as connection:

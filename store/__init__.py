@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .actor import login_name
 from .errors import (
     AlreadyRevoked,
     DatabaseError,
@@ -21,6 +22,7 @@ from .errors import (
     InvalidScope,
     InvalidToken,
     ReadOnlyDatabase,
+    SchemaMismatch,
     StoreError,
     TokenNotFound,
     UnknownAccount,
@@ -35,8 +37,11 @@ from .types import (
     FormAccess,
     NewToken,
     Principal,
+    SchemaState,
+    SchemaStatus,
     Scope,
     TokenInfo,
+    TokenSeed,
     TokenStatus,
     effective_actions,
     utcnow,
@@ -76,10 +81,14 @@ __all__ = [
     "NewToken",
     "Principal",
     "ReadOnlyDatabase",
+    "SchemaMismatch",
+    "SchemaState",
+    "SchemaStatus",
     "Scope",
     "StoreError",
     "TokenInfo",
     "TokenNotFound",
+    "TokenSeed",
     "TokenStatus",
     "TokenStore",
     "UnknownAccount",
@@ -88,6 +97,7 @@ __all__ = [
     "describe",
     "effective_actions",
     "label_key",
+    "login_name",
     "parse_expiry",
     "resolve_target",
     "strip_controls",

@@ -65,3 +65,7 @@ class DatabaseLocked(DatabaseError):
 
 class ReadOnlyDatabase(DatabaseError):
     pass
+
+
+class SchemaMismatch(DatabaseError):
+    """The database's schema is older (and is not upgraded automatically) or newer than this release."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DDL, Column, DateTime, ForeignKey, Index, String, UniqueConstraint, event
+from sqlalchemy import Column, DateTime, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -107,46 +107,5 @@ class AuditEvent(SQLModel, table=True):
     detail: str = "{}"
 
 
-# Revocation is irreversible and a token can only ever be narrowed, even through raw SQL: once
-# revoked_at is set it cannot be cleared or changed, and the hash, owner, scope and expiry never
-# change (a longer life is a new token, with its own audit event).
-_SQLITE_TRIGGER = DDL(
-    """
-CREATE TRIGGER token_immutable BEFORE UPDATE ON token
-WHEN (OLD.revoked_at IS NOT NULL AND (NEW.revoked_at IS NULL OR NEW.revoked_at <> OLD.revoked_at
-                                      OR NEW.revoked_by_id IS NOT OLD.revoked_by_id))
-  OR NEW.secret_hash <> OLD.secret_hash OR NEW.account_id <> OLD.account_id
-  OR NEW.scope <> OLD.scope OR NEW.id <> OLD.id
-  OR NEW.expires_at IS NOT OLD.expires_at OR NEW.created_at IS NOT OLD.created_at
-BEGIN
-  SELECT RAISE(ABORT, 'token revocation is irreversible and its hash, owner, scope and expiry cannot change');
-END
-"""
-)
-
-_PG_FUNCTION = DDL(
-    """
-CREATE OR REPLACE FUNCTION token_immutable() RETURNS trigger AS $$
-BEGIN
-  IF (OLD.revoked_at IS NOT NULL AND (NEW.revoked_at IS NULL OR NEW.revoked_at <> OLD.revoked_at
-                                      OR NEW.revoked_by_id IS DISTINCT FROM OLD.revoked_by_id))
-     OR NEW.secret_hash <> OLD.secret_hash OR NEW.account_id <> OLD.account_id
-     OR NEW.scope <> OLD.scope OR NEW.id <> OLD.id
-     OR NEW.expires_at IS DISTINCT FROM OLD.expires_at OR NEW.created_at IS DISTINCT FROM OLD.created_at THEN
-    RAISE EXCEPTION 'token revocation is irreversible and its hash, owner, scope and expiry cannot change';
-  END IF;
-  RETURN NEW;
-END
-$$ LANGUAGE plpgsql
-"""
-)
-
-_PG_TRIGGER = DDL(
-    "CREATE TRIGGER token_immutable BEFORE UPDATE ON token "
-    "FOR EACH ROW EXECUTE FUNCTION token_immutable()"
-)
-
-_token_table = Token.__table__  # type: ignore[attr-defined]
-event.listen(_token_table, "after_create", _SQLITE_TRIGGER.execute_if(dialect="sqlite"))
-event.listen(_token_table, "after_create", _PG_FUNCTION.execute_if(dialect="postgresql"))
-event.listen(_token_table, "after_create", _PG_TRIGGER.execute_if(dialect="postgresql"))
+# The trigger that makes revocation irreversible (and a token's hash, owner, scope and expiry
+# unchangeable) is part of the schema's migrations: see migrations/versions/0001_initial.py.

@@ -138,6 +138,18 @@ class NewToken:
 
 
 @dataclass(frozen=True, slots=True)
+class TokenSeed:
+    """A token with a history, for demonstration data (see :meth:`TokenStore.seed_tokens`)."""
+
+    label: str
+    scope: Scope
+    created_at: datetime
+    expires_at: datetime | None = None
+    last_used_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Principal:
     """Who is calling, as proven by a token."""
 
@@ -166,3 +178,41 @@ class AuditEvent:
     action: str
     token_id: str
     detail: dict[str, object]
+
+
+#: What a database made before the schema was versioned is: it has the tables of this revision.
+FIRST_REVISION = "0001"
+
+
+class SchemaState(enum.StrEnum):
+    CURRENT = "current"
+    OUTDATED = "outdated"
+    UNVERSIONED = "unversioned"
+    EMPTY = "empty"
+    NEWER = "newer"
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaStatus:
+    """A database's schema revision against the newest this release knows."""
+
+    revision: str | None
+    head: str
+    state: SchemaState
+
+    def describe(self) -> str:
+        if self.state is SchemaState.CURRENT:
+            return f"schema revision {self.revision}: up to date"
+        if self.state is SchemaState.EMPTY:
+            return f"no tables yet: opening it creates schema revision {self.head}"
+        if self.state is SchemaState.UNVERSIONED:
+            return (f"made before schema versions were recorded (revision {FIRST_REVISION}); "
+                    f"upgrading brings it to {self.head}")
+        if self.state is SchemaState.NEWER:
+            return (f"schema revision {self.revision} comes from a newer release of tokens; "
+                    f"this one knows up to {self.head}")
+        return f"schema revision {self.revision}: upgrading brings it to {self.head}"
+
+    @property
+    def needs_upgrade(self) -> bool:
+        return self.state in (SchemaState.OUTDATED, SchemaState.UNVERSIONED, SchemaState.EMPTY)

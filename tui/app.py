@@ -93,7 +93,7 @@ class TokensApp(App[None]):
         super().__init__()
         self.now = clock
         self._db_arg = db
-        self.account = account or _default_account()
+        self.account = account or store.login_name()
         self.store: TokenStore | None = None
         self.location = store.describe(store.resolve_target(db)) if _cheap_target(db) else "database"
         self.tokens: list[TokenInfo] = []
@@ -483,12 +483,6 @@ def _allows_screenshot(screen: Screen) -> bool:
     from .screens.reveal_secret import allows_screenshot
 
     return allows_screenshot(screen)
-
-
-def _default_account() -> str:
-    from .cli import default_account
-
-    return default_account()
 
 
 def _cheap_target(db: str | None) -> bool:

@@ -1,0 +1,149 @@
+"""Opening the database: SQLite and PostgreSQL engines, ``BEGIN IMMEDIATE``, and the one place
+where a driver's error becomes a :class:`StoreError` a person can read.
+
+Two processes doing read-then-write in SQLite's default deferred transactions fail with
+"database is locked" at once, whatever the busy timeout; so every write transaction here starts
+with ``BEGIN IMMEDIATE``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import create_engine, event
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from .errors import AlreadyRevoked, DatabaseError, DatabaseLocked, ReadOnlyDatabase, StoreError
+from .paths import default_db_path, describe, resolve_target
+
+
+class StoreEngine:
+    """The engines of one store, its transactions and its error mapping."""
+
+    def __init__(self, target: str | os.PathLike[str] | None, busy_timeout: float) -> None:
+        self.target = resolve_target(target)
+        self.location = describe(self.target)
+        self.busy_ms = int(busy_timeout * 1000)
+        self.engine = self._make_engine(busy_timeout)
+        # Write transactions carry this option; on SQLite it turns BEGIN into BEGIN IMMEDIATE.
+        self.write_engine = self.engine.execution_options(tokens_write=True)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def _make_engine(self, busy_timeout: float) -> Engine:
+        if isinstance(self.target, Path):
+            return self._sqlite_engine(self.target, busy_timeout)
+        url = self.target
+        if url.startswith("sqlite"):
+            engine = create_engine(
+                url,
+                hide_parameters=True,
+                connect_args={"timeout": busy_timeout, "check_same_thread": False},
+            )
+            _tune_sqlite(engine, busy_timeout)
+            return engine
+        try:
+            return create_engine(url, hide_parameters=True, pool_size=5, max_overflow=10)
+        except (sa_exc.ArgumentError, sa_exc.NoSuchModuleError, ImportError, ValueError) as exc:
+            hint = " (install the 'postgres' extra for PostgreSQL)" if "psycopg" in str(exc) else ""
+            raise DatabaseError(f"cannot use database URL {self.location}{hint}") from None
+
+    def _sqlite_engine(self, path: Path, busy_timeout: float) -> Engine:
+        if path == default_db_path() and not path.parent.exists():
+            path.parent.mkdir(parents=True, mode=0o700)
+            os.chmod(path.parent, 0o700)
+        if not path.parent.is_dir():
+            raise DatabaseError(f"cannot open {self.location}: the directory {describe(path.parent)} does not exist")
+        if path.is_dir():
+            raise DatabaseError(f"cannot open {self.location}: it is a directory, not a database file")
+        if not path.exists():
+            try:
+                os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+            except FileExistsError:
+                pass
+            except OSError as exc:
+                raise DatabaseError(f"cannot create {self.location}: {exc.strerror}") from None
+        elif not os.access(path, os.R_OK):
+            raise DatabaseError(f"cannot open {self.location}: permission denied")
+        engine = create_engine(
+            f"sqlite:///{path}",
+            hide_parameters=True,
+            connect_args={"timeout": busy_timeout, "check_same_thread": False},
+        )
+        _tune_sqlite(engine, busy_timeout)
+        return engine
+
+    def error(self, exc: Exception) -> StoreError:
+        """A driver's or SQLAlchemy's error as one line a person can act on (never the SQL)."""
+        original = getattr(exc, "orig", None) or exc
+        lines = str(original).strip().splitlines()
+        first = lines[0] if lines else type(original).__name__
+        low = first.lower()
+        where = self.location
+        if "irreversible" in low:
+            return AlreadyRevoked("a revoked token cannot be restored, and its hash, owner, scope and expiry cannot change")
+        if "locked" in low or "database is busy" in low:
+            return DatabaseLocked(f"{where} is locked by another program; try again in a moment")
+        if "readonly" in low or "read-only" in low:
+            return ReadOnlyDatabase(f"{where} is read-only: changes cannot be saved")
+        if "not a database" in low or "malformed" in low or "file is encrypted" in low:
+            return DatabaseError(f"{where} is not a tokens database (the file is damaged or of another kind)")
+        if "unable to open" in low:
+            return DatabaseError(f"cannot open {where}: check that it exists and that you may read and write it")
+        if isinstance(exc, sa_exc.OperationalError) and ("connect" in low or "connection" in low):
+            return DatabaseError(f"cannot reach {where}: {first}")
+        return DatabaseError(f"database error on {where}: {first}")
+
+    @contextmanager
+    def translate(self) -> Iterator[None]:
+        """Run a block, turning database and file errors into :class:`StoreError`."""
+        try:
+            yield
+        except StoreError:
+            raise
+        except (sa_exc.DBAPIError, sa_exc.DatabaseError) as exc:
+            raise self.error(exc) from None
+        except OSError as exc:
+            raise DatabaseError(f"cannot open {self.location}: {exc.strerror or exc}") from None
+
+    @contextmanager
+    def tx(self, *, write: bool = False) -> Iterator[Session]:
+        """One transaction (``BEGIN IMMEDIATE`` on SQLite when ``write``), committed at the end."""
+        with self.translate():
+            with Session(self.write_engine if write else self.engine, expire_on_commit=False) as session:
+                with session.begin():
+                    yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _tune_sqlite(engine: Engine, busy_timeout: float) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        # Let us issue BEGIN ourselves (pysqlite's own BEGIN is always deferred).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+            cursor.execute("PRAGMA foreign_keys = ON")
+            try:
+                cursor.execute("PRAGMA journal_mode = WAL")
+                cursor.execute("PRAGMA synchronous = NORMAL")
+            except Exception:
+                # A read-only file cannot switch to WAL; reading still works.
+                pass
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
+        write = connection.get_execution_options().get("tokens_write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")

@@ -1,0 +1,78 @@
+"""The ``tokens`` command.
+
+With no subcommand it opens the terminal app. The subcommands are a contract that scripts rely
+on: ``create`` prints the secret alone on stdout and everything else on stderr; ``verify`` reads
+the token from stdin, never from the command line.
+
+Exit codes: 0 success; 1 failure (one line on stderr says why); for ``verify`` 1 means an
+inactive token, 2 an active token that is not allowed, 3 that it could not be checked;
+64 a command line that cannot be understood.
+
+One module per command group registers its commands on the parser (``register``) and sets the
+function that runs each (``run``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+import store
+from store import StoreError
+
+from . import demo, tokens
+from .common import EXIT_FAIL, EXIT_OK, EXIT_USAGE, Parser, UsageError, add_common, err
+
+__all__ = ["build_parser", "main"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = Parser(
+        prog="tokens",
+        description="Personal API tokens: create scoped tokens, see what they may do, revoke them at once. "
+        "Run without a command to open the terminal app.",
+        epilog="Exit codes: 0 ok, 1 failed (or, for verify, inactive token), 2 verify: not allowed, "
+        "3 verify: could not check, 64 bad command line.",
+    )
+    add_common(parser, suppress=False)
+    parser.set_defaults(run=cmd_app)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    tokens.register(commands)
+    demo.register(commands)
+    return parser
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    from ..app import run
+
+    return run(db=args.db, account=args.account)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    # The subcommands' copies of --db/--account leave no attribute when not given.
+    args.db = getattr(args, "db", None)
+    args.account = getattr(args, "account", None) or store.login_name()
+    try:
+        args.account = store.validate_account_name(args.account)
+        return args.run(args)
+    except UsageError as exc:
+        err(str(exc))
+        return EXIT_USAGE
+    except StoreError as exc:
+        err(str(exc))
+        return EXIT_FAIL
+    except BrokenPipeError:
+        # The reader went away (e.g. `tokens list | head`): not an error worth a message.
+        sys.stderr.close()
+        return EXIT_OK
+    except KeyboardInterrupt:
+        err("interrupted; nothing was changed")
+        return 130
+    except Exception as exc:  # noqa: BLE001 - a person gets one line, not a traceback
+        if os.environ.get("TOKENS_DEBUG"):
+            raise
+        err(f"unexpected error ({type(exc).__name__}); run with TOKENS_DEBUG=1 for details")
+        return EXIT_FAIL

@@ -1,0 +1,34 @@
+"""``tokens demo``: a small realistic data set."""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+
+from .common import EXIT_OK, add_common, open_store
+
+
+def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    demo = commands.add_parser(
+        "demo",
+        help="add a small realistic data set: two databases, forms, grants and tokens",
+        description="Fill the database with demo forms and tokens for the account; safe to run twice.",
+    )
+    add_common(demo, suppress=True)
+    demo.set_defaults(run=cmd_demo)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    with open_store(args) as db:
+        account = db.ensure_account(args.account)
+        added = db.seed_demo(account)
+        where = db.location
+    if added:
+        print(f"Added demo data for {account} in {where}: databases, forms, grants and {len(added)} tokens.",
+              file=sys.stderr)
+    else:
+        print(f"The demo data for {account} is already in {where}.", file=sys.stderr)
+    # Name the database whenever it was chosen with --db: $TOKENS_DB may point somewhere else.
+    print("Open the app with: tokens" + (f" --db {shlex.quote(where)}" if args.db else ""), file=sys.stderr)
+    return EXIT_OK
