@@ -9,6 +9,7 @@ with ``BEGIN IMMEDIATE``.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,6 +30,10 @@ class StoreEngine:
         self.target = resolve_target(target)
         self.location = describe(self.target)
         self.busy_ms = int(busy_timeout * 1000)
+        #: Things a person should know about where the database is kept, one line each.
+        self.warnings: list[str] = []
+        #: Why every write will be refused (a read-only folder), or ``None``.
+        self.read_only: str | None = None
         self.engine = self._make_engine(busy_timeout)
         # Write transactions carry this option; on SQLite it turns BEGIN into BEGIN IMMEDIATE.
         self.write_engine = self.engine.execution_options(tokens_write=True)
@@ -50,7 +55,9 @@ class StoreEngine:
             _tune_sqlite(engine, busy_timeout)
             return engine
         try:
-            return create_engine(url, hide_parameters=True, pool_size=5, max_overflow=10)
+            # pre_ping: a connection the server dropped (a restart, an administrator) is noticed
+            # and replaced when it is next taken from the pool, so the next try works.
+            return create_engine(url, hide_parameters=True, pool_size=5, max_overflow=10, pool_pre_ping=True)
         except (sa_exc.ArgumentError, sa_exc.NoSuchModuleError, ImportError, ValueError) as exc:
             hint = " (install the 'postgres' extra for PostgreSQL)" if "psycopg" in str(exc) else ""
             raise DatabaseError(f"cannot use database URL {self.location}{hint}") from None
@@ -72,13 +79,51 @@ class StoreEngine:
                 raise DatabaseError(f"cannot create {self.location}: {exc.strerror}") from None
         elif not os.access(path, os.R_OK):
             raise DatabaseError(f"cannot open {self.location}: permission denied")
+        else:
+            self._tighten(path)
+        self._check_folder(path.parent)
+        url = f"sqlite:///{path}"
+        if not os.access(path.parent, os.W_OK):
+            # SQLite keeps its journal (-wal, -shm) beside the file: in a folder that cannot be
+            # written, nothing can be saved, and reading needs SQLite told so, or opening fails.
+            self.read_only = f"the folder {describe(path.parent)} is read-only"
+            journal = all(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-shm"))
+            mode = "mode=ro" if journal else "immutable=1"
+            url = f"sqlite:///file:{_uri_path(path)}?{mode}&uri=true"
         engine = create_engine(
-            f"sqlite:///{path}",
+            url,
             hide_parameters=True,
             connect_args={"timeout": busy_timeout, "check_same_thread": False},
         )
         _tune_sqlite(engine, busy_timeout)
         return engine
+
+    def _tighten(self, path: Path) -> None:
+        """Make an existing database file (and SQLite's companions) private to its owner: a file
+        of token hashes and account names is nobody else's to read."""
+        for each in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            try:
+                info = each.stat()
+                if stat.S_IMODE(info.st_mode) & 0o077 and info.st_uid == os.getuid():
+                    os.chmod(each, 0o600)
+            except OSError:
+                continue  # gone meanwhile, or a read-only file system: reading still works
+
+    def _check_folder(self, folder: Path) -> None:
+        try:
+            mode = stat.S_IMODE(folder.stat().st_mode)
+        except OSError:
+            return
+        if mode & 0o022:
+            self.warnings.append(
+                f"the folder {describe(folder)} can be changed by other users (mode {mode:04o}): they could "
+                f"replace the database; keep it in a folder only you can write (chmod 700)"
+            )
+        elif mode & 0o044:
+            self.warnings.append(
+                f"the folder {describe(folder)} can be read by other users (mode {mode:04o}); "
+                f"keep the database in a folder only you can open (chmod 700)"
+            )
 
     def error(self, exc: Exception) -> StoreError:
         """A driver's or SQLAlchemy's error as one line a person can act on (never the SQL)."""
@@ -92,11 +137,19 @@ class StoreEngine:
         if "locked" in low or "database is busy" in low:
             return DatabaseLocked(f"{where} is locked by another program; try again in a moment")
         if "readonly" in low or "read-only" in low:
-            return ReadOnlyDatabase(f"{where} is read-only: changes cannot be saved")
+            why = f" ({self.read_only})" if self.read_only else ""
+            return ReadOnlyDatabase(f"{where} is read-only{why}: changes cannot be saved; reading still works")
+        if "disk is full" in low or "disk full" in low or "no space left" in low or "file too large" in low:
+            return DatabaseError(
+                f"{where}: the disk is full or the file has reached its size limit; nothing was saved. "
+                "Free some space and try again"
+            )
         if "not a database" in low or "malformed" in low or "file is encrypted" in low:
             return DatabaseError(f"{where} is not a tokens database (the file is damaged or of another kind)")
         if "unable to open" in low:
             return DatabaseError(f"cannot open {where}: check that it exists and that you may read and write it")
+        if getattr(exc, "connection_invalidated", False) or "terminating connection" in low or "server closed" in low:
+            return DatabaseError(f"lost the connection to {where}; nothing was saved. Try again: a new connection is made")
         if isinstance(exc, sa_exc.OperationalError) and ("connect" in low or "connection" in low):
             return DatabaseError(f"cannot reach {where}: {first}")
         return DatabaseError(f"database error on {where}: {first}")
@@ -123,6 +176,12 @@ class StoreEngine:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _uri_path(path: Path) -> str:
+    from urllib.parse import quote
+
+    return quote(str(path.absolute()), safe="/")
 
 
 def _tune_sqlite(engine: Engine, busy_timeout: float) -> None:

@@ -12,6 +12,7 @@ from . import tokenstring
 from .errors import AlreadyRevoked, DuplicateLabel, InvalidInput, TokenNotFound
 from .models import Account, Token
 from .types import Scope, TokenInfo
+from .validation import label_key
 
 
 def utc(moment: datetime) -> datetime:
@@ -77,8 +78,8 @@ def check_label_free(session: Session, owner_id: int, label: str, now: datetime)
             or_(Token.expires_at.is_(None), Token.expires_at > now),  # type: ignore[union-attr,operator]
         )
     ).all()
-    folded = label.casefold()
-    if any(existing.casefold() == folded for existing in labels):
+    key = label_key(label)
+    if any(label_key(existing) == key for existing in labels):
         raise DuplicateLabel(f"an active token is already labelled {label!r}: use one label per application and device")
 
 

@@ -27,6 +27,7 @@ from store import (
     InvalidExpiry,
     InvalidLabel,
     Scope,
+    label_key,
     parse_expiry,
     strip_controls,
     validate_label,
@@ -65,12 +66,12 @@ def _sentence(reason: str) -> str:
 
 
 def label_problem(value: str, taken: frozenset[str]) -> str | None:
-    """Why the store would refuse this label, or ``None``. ``taken`` holds casefolded labels."""
+    """Why the store would refuse this label, or ``None``. ``taken`` holds the labels' keys."""
     try:
         label = validate_label(value)
     except InvalidLabel as error:
         return _sentence(str(error))
-    if label.casefold() in taken:
+    if label_key(label) in taken:
         return DUPLICATE_LABEL
     return None
 
@@ -219,7 +220,7 @@ class AddTokenScreen(DialogScreen[AddTokenRequest | None]):
         error: str | None = None,
     ) -> None:
         super().__init__()
-        self._taken = frozenset(existing.strip().casefold() for existing in existing_labels)
+        self._taken = frozenset(label_key(existing) for existing in existing_labels)
         self._initial_label = label
         self._initial_scope = Scope.parse(scope)
         expiry = (expiry or "never").strip()
