@@ -139,10 +139,12 @@ class StoreEngine:
         if "readonly" in low or "read-only" in low:
             why = f" ({self.read_only})" if self.read_only else ""
             return ReadOnlyDatabase(f"{where} is read-only{why}: changes cannot be saved; reading still works")
-        if "disk is full" in low or "disk full" in low or "no space left" in low or "file too large" in low:
+        if any(words in low for words in ("disk is full", "disk full", "no space left", "too large", "disk i/o error")):
+            # A full disk and a file size limit both surface as a failed write (SQLITE_FULL or
+            # SQLITE_IOERR); the transaction is rolled back either way.
             return DatabaseError(
-                f"{where}: the disk is full or the file has reached its size limit; nothing was saved. "
-                "Free some space and try again"
+                f"{where}: writing to the disk failed (it may be full, or the file at its size limit); "
+                "nothing was saved. Free some space and try again"
             )
         if "not a database" in low or "malformed" in low or "file is encrypted" in low:
             return DatabaseError(f"{where} is not a tokens database (the file is damaged or of another kind)")
@@ -150,7 +152,8 @@ class StoreEngine:
             return DatabaseError(f"cannot open {where}: check that it exists and that you may read and write it")
         if getattr(exc, "connection_invalidated", False) or "terminating connection" in low or "server closed" in low:
             return DatabaseError(f"lost the connection to {where}; nothing was saved. Try again: a new connection is made")
-        if isinstance(exc, sa_exc.OperationalError) and ("connect" in low or "connection" in low):
+        operational = isinstance(exc, sa_exc.OperationalError) or type(original).__name__ == "OperationalError"
+        if operational and ("connect" in low or "connection" in low):
             return DatabaseError(f"cannot reach {where}: {first}")
         return DatabaseError(f"database error on {where}: {first}")
 
