@@ -47,6 +47,7 @@ class StoreEngine:
             return self._sqlite_engine(self.target, busy_timeout)
         url = self.target
         if url.startswith("sqlite"):
+            self._private_file(url)
             engine = create_engine(
                 url,
                 hide_parameters=True,
@@ -97,6 +98,32 @@ class StoreEngine:
         )
         _tune_sqlite(engine, busy_timeout)
         return engine
+
+    def _private_file(self, url: str) -> None:
+        """The file a SQLite URL names is as private as a path's: created 0600, tightened if looser."""
+        from urllib.parse import parse_qs, unquote
+
+        from sqlalchemy.engine import make_url
+
+        try:
+            parsed = make_url(url)
+        except Exception:  # noqa: BLE001 - create_engine reports a bad URL in its own words
+            return
+        database = parsed.database or ""
+        query = {key: list(value) if isinstance(value, tuple) else [value] for key, value in parsed.query.items()}
+        if database.startswith("file:"):
+            database, _, inline = database[5:].partition("?")
+            query |= parse_qs(inline)
+        if not database or database == ":memory:":
+            return
+        path = Path(unquote(database))
+        if path.exists():
+            self._tighten(path)
+        elif not {"ro", "memory"} & set(query.get("mode", [])) and path.parent.is_dir():
+            try:
+                os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+            except OSError:
+                pass  # SQLite will say what is wrong in its own words
 
     def _tighten(self, path: Path) -> None:
         """Make an existing database file (and SQLite's companions) private to its owner: a file

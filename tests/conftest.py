@@ -229,6 +229,7 @@ def postgres_behind_proxy(postgres_url):  # type: ignore[no-untyped-def]
     finally:
         proxy.stop()
 
+
 @pytest.fixture
 def first_release():  # type: ignore[no-untyped-def]
     """``first_release(url, versioned=False)`` builds a database as the first release left it

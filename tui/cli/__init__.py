@@ -55,9 +55,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     # The subcommands' copies of --db/--account leave no attribute when not given.
     args.db = getattr(args, "db", None)
-    args.account = getattr(args, "account", None) or store.login_name()
+    chosen = getattr(args, "account", None)
+    args.account_chosen = chosen is not None
     try:
-        args.account = store.validate_account_name(args.account)
+        try:
+            # An empty --account is a mistake to point out, not a request for the login name.
+            args.account = store.validate_account_name(store.login_name() if chosen is None else chosen)
+            if args.db is not None:
+                store.resolve_target(args.db)  # an in-memory database is refused before anything runs
+        except (store.InvalidInput, store.DatabaseError) as exc:
+            raise UsageError(str(exc)) from None
         return args.run(args)
     except UsageError as exc:
         err(str(exc))

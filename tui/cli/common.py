@@ -83,4 +83,7 @@ def read_token_from_stdin() -> str:
 def open_store(args: argparse.Namespace) -> TokenStore:
     from store import TokenStore
 
-    return TokenStore(args.db)
+    opened = TokenStore(args.db)
+    for warning in opened.warnings:
+        err(f"warning: {warning}")
+    return opened
