@@ -89,7 +89,8 @@ class StoreEngine:
             # written, nothing can be saved, and reading needs SQLite told so, or opening fails.
             self.read_only = f"the folder {describe(path.parent)} is read-only"
             journal = all(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-shm"))
-            mode = "mode=ro" if journal else "immutable=1"
+            # Without a journal no one can be writing it: immutable spares SQLite creating one.
+            mode = "mode=ro" if journal else "mode=ro&immutable=1"
             url = f"sqlite:///file:{_uri_path(path)}?{mode}&uri=true"
         engine = create_engine(
             url,

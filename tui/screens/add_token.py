@@ -23,7 +23,6 @@ from textual.widgets import Button, Footer, Input, RadioButton, RadioSet, Static
 
 from store import (
     EXPIRY_CHOICES,
-    LABEL_MAX,
     InvalidExpiry,
     InvalidLabel,
     Scope,
@@ -33,6 +32,7 @@ from store import (
     validate_label,
 )
 
+from ..format import local_zone
 from ..messages import AddTokenRequest
 from ..widgets.plain_input import PlainInput
 from .dialog import DialogScreen
@@ -45,7 +45,9 @@ DUPLICATE_LABEL = (
     "You already have an active token with this label. Use one label per application and device."
 )
 LABEL_HINT = "One label per application and device, so you know which token to revoke."
-DATE_HINT = "The token works until the end of that day (UTC)."
+def date_hint() -> str:
+    """Dates are read in this computer's time zone (over SSH, the server's): the hint names it."""
+    return f"The token works until the end of that day ({local_zone()})."
 LIMIT_NOTE = "A token can only limit: never more than your own permission on a form."
 CONTROLS_REMOVED = "Removed control characters (such as escape codes) from the pasted text."
 
@@ -238,7 +240,8 @@ class AddTokenScreen(DialogScreen[AddTokenRequest | None]):
             label = PlainInput(
                 self._initial_label,
                 placeholder="e.g. Power BI – office laptop",
-                max_length=LABEL_MAX,
+                # No max_length: it would drop a long paste without a word. The rule below says
+                # how long the label is and what the limit is.
                 validators=[_LabelRule(self._taken)],
                 # An untouched empty field is not an error yet; Generate still refuses it.
                 valid_empty=True,
@@ -270,7 +273,7 @@ class AddTokenScreen(DialogScreen[AddTokenRequest | None]):
                     valid_empty=True,
                     id="date",
                 )
-                yield Static(DATE_HINT, id="date-message", classes="message", markup=False)
+                yield Static(date_hint(), id="date-message", classes="message", markup=False)
             with Horizontal(id="buttons"):
                 yield Button("Generate", variant="primary", id="generate")
                 yield Button("Cancel", id="cancel")
@@ -315,7 +318,7 @@ class AddTokenScreen(DialogScreen[AddTokenRequest | None]):
 
     def _show_date_problem(self, problem: str | None) -> None:
         message = self.query_one("#date-message", Static)
-        message.update(problem or DATE_HINT)
+        message.update(problem or date_hint())
         message.set_class(problem is not None, "-error")
         self.query_one("#date", Input).set_class(problem is not None, "-invalid")
 
