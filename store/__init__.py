@@ -32,6 +32,7 @@ from .paths import ENV_DB, default_db_path, describe, resolve_target
 from .types import (
     ALL_ACTIONS,
     EXPIRES_SOON,
+    SCHEMA_HEAD,
     Action,
     AuditEvent,
     FormAccess,
@@ -62,6 +63,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ALL_ACTIONS",
     "ENV_DB",
+    "SCHEMA_HEAD",
     "EXPIRES_SOON",
     "EXPIRY_CHOICES",
     "LABEL_MAX",
