@@ -111,6 +111,7 @@ __all__ = [
     "default_db_path",
     "describe",
     "effective_actions",
+    "label_key",
     "login_name",
     "parse_expiry",
     "resolve_target",

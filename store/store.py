@@ -74,6 +74,9 @@ class TokenStore:
         self._db = StoreEngine(target, busy_timeout)
         self.target = self._db.target
         self.location = self._db.location
+        #: Lines worth telling the person about where the database is kept (e.g. a folder others
+        #: can read); the front end shows them, the store never prints.
+        self.warnings: list[str] = self._db.warnings
         self._engine = self._db.engine
         self._write_engine = self._db.write_engine
         self._hasher = hasher or hasher_from_profile()

@@ -57,11 +57,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     # The subcommands' copies of --db/--account leave no attribute when not given.
     args.db = getattr(args, "db", None)
-    args.account = getattr(args, "account", None)
+    chosen = getattr(args, "account", None)
+    args.account_chosen = chosen is not None
+    args.account = None
     try:
-        args.login = store.validate_account_name(store.login_name())
-        if args.account is not None:
-            args.account = store.validate_account_name(args.account)
+        try:
+            args.login = store.validate_account_name(store.login_name())
+            # An empty --account is a mistake to point out, not a request for the login name.
+            if chosen is not None:
+                args.account = store.validate_account_name(chosen)
+            if args.db is not None:
+                store.resolve_target(args.db)  # an in-memory database is refused before anything runs
+        except (store.InvalidInput, store.DatabaseError) as exc:
+            raise UsageError(str(exc)) from None
         return args.run(args)
     except UsageError as exc:
         err(str(exc))

@@ -85,7 +85,11 @@ def read_token_from_stdin() -> str:
 def open_store(args: argparse.Namespace) -> TokenStore:
     from store import TokenStore
 
-    return TokenStore(args.db)
+    opened = TokenStore(args.db)
+    for warning in opened.warnings:
+        err(f"warning: {warning}")
+    return opened
+
 
 
 def resolve_actor(db: TokenStore, args: argparse.Namespace, *, create: bool = True) -> Actor:
