@@ -478,6 +478,7 @@ def _cheap_target(db: str | None) -> bool:
 
 
 def run(db: str | None = None, account: str | None = None) -> int:
-    """Open the app; returns the process exit code."""
-    TokensApp(db=db, account=account).run()
-    return 0
+    """Open the app on this terminal (refused without one); returns the process exit code."""
+    from .terminal import run_app
+
+    return run_app(TokensApp(db=db, account=account))
