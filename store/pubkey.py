@@ -17,6 +17,7 @@ import hashlib
 import re
 import struct
 from dataclasses import dataclass
+from datetime import datetime
 
 from .errors import InvalidInput
 
@@ -153,3 +154,28 @@ _OPTIONS = frozenset(
         "x11-forwarding", "no-touch-required", "verify-required",
     }
 )
+
+
+@dataclass(frozen=True, slots=True)
+class SshKeyInfo:
+    """A stored SSH key: which account it opens, and how it was added. Public, not secret."""
+
+    fingerprint: str
+    account: str
+    type: str
+    blob: str
+    comment: str
+    created_at: datetime
+    created_by: str | None
+    read_only: bool = False
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "fingerprint": self.fingerprint,
+            "account": self.account,
+            "type": self.type,
+            "comment": self.comment,
+            "created": self.created_at.isoformat(),
+            "created_by": self.created_by,
+            "read_only": self.read_only,
+        }
