@@ -28,6 +28,7 @@ from .errors import (
     UnknownAccount,
     UnknownForm,
 )
+from .pubkey import InvalidKey, SshKeyInfo, check_fingerprint, parse_public_key
 from .paths import ENV_DB, default_db_path, describe, resolve_target
 from .types import (
     ALL_ACTIONS,
@@ -59,6 +60,10 @@ if TYPE_CHECKING:
     from .store import TokenStore
 
 __all__ = [
+    "InvalidKey",
+    "SshKeyInfo",
+    "check_fingerprint",
+    "parse_public_key",
     "ALL_ACTIONS",
     "ENV_DB",
     "EXPIRES_SOON",

@@ -84,3 +84,12 @@ def open_store(args: argparse.Namespace) -> TokenStore:
     from store import TokenStore
 
     return TokenStore(args.db)
+
+
+def resolve_actor(db: TokenStore, args: argparse.Namespace, *, create: bool = True):  # type: ignore[no-untyped-def]
+    """Who is acting. Over SSH the key decided it (``args.ssh_actor``) and nothing on the command
+    line changes it; otherwise the store resolves the login name and ``--account``."""
+    established = getattr(args, "ssh_actor", None)
+    if established is not None:
+        return established
+    return db.resolve_actor(args.login, args.account, create=create)
