@@ -153,7 +153,7 @@ LogLevel VERBOSE
                 parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
             except (OSError, ValueError, IndexError):
                 continue
-            if parent == self.process.pid or str(self.folder) in command:
+            if parent == self.process.pid or str(self.database) in command:
                 found.append(f"{entry.name}: {command.strip()}")
         return found
 
