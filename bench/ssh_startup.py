@@ -26,7 +26,7 @@ import sys
 from pathlib import Path
 
 from report import emit, machine  # bench/ is on the path when a script runs
-from startup import ACCOUNT, NEEDLE, environment, run_in_pty, seed, summary, tokens_command
+from startup import ACCOUNT, NEEDLE, environment, run_in_pty, summary, tokens_command
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests" / "ssh"))
@@ -35,6 +35,15 @@ sys.path.insert(0, str(HERE.parent))
 import sshd as throwaway  # noqa: E402
 
 GOAL_RATIO = 1.3
+
+
+def seed(db_path: Path) -> None:
+    from store import Actor, Scope, TokenStore
+
+    with TokenStore(db_path) as db:
+        db.ensure_account(ACCOUNT)  # the first account: the administrator, who adds the key
+        db.seed_demo(Actor(ACCOUNT))
+        db.create_token(Actor(ACCOUNT), NEEDLE, Scope.READ)
 
 
 def main() -> None:
@@ -54,8 +63,8 @@ def main() -> None:
         throwaway.keygen(folder / "user", "bench-user")
         bare_public = throwaway.keygen(folder / "bare", "bench-bare")
         added = subprocess.run(
-            [tokens_command(), "--db", str(database), "--account", ACCOUNT, "ssh", "add-key", ACCOUNT,
-             str(folder / "user.pub")], capture_output=True, text=True, env=env,
+            [tokens_command(), "--db", str(database), "ssh", "add-key", ACCOUNT, str(folder / "user.pub")],
+            capture_output=True, text=True, env={**env, "USER": ACCOUNT, "LOGNAME": ACCOUNT},
         )
         if added.returncode != 0:
             sys.exit(f"ssh_startup.py: could not add the key: {added.stderr.strip()}")
