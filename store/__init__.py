@@ -33,6 +33,7 @@ from .paths import ENV_DB, default_db_path, describe, resolve_target
 from .types import (
     ALL_ACTIONS,
     EXPIRES_SOON,
+    SCHEMA_HEAD,
     Action,
     AuditEvent,
     FormAccess,
@@ -66,6 +67,7 @@ __all__ = [
     "parse_public_key",
     "ALL_ACTIONS",
     "ENV_DB",
+    "SCHEMA_HEAD",
     "EXPIRES_SOON",
     "EXPIRY_CHOICES",
     "LABEL_MAX",
