@@ -147,8 +147,10 @@ class TokensApp(App[None]):
 
         opened = TokenStore(self._db_arg)
         try:
-            # Who is acting is decided once, here at the app's edge; every store call carries it.
-            self.actor = opened.resolve_actor(store.login_name(), self._as_account)
+            # Who is acting is decided once, here at the app's edge (or by the SSH key before the app
+            # started); every store call carries it.
+            if self.actor is None:
+                self.actor = opened.resolve_actor(store.login_name(), self._as_account)
         except BaseException:
             opened.close()
             raise
@@ -543,11 +545,11 @@ def _preload_dialogs() -> None:
 
 
 def run(db: str | None = None, account: str | None = None) -> int:
-    """Open the app; returns the process exit code: 0, or 1 after an error it could not handle
-    (Textual has then printed what happened to stderr)."""
-    app = TokensApp(db=db, account=account)
-    app.run()
-    code = app.return_code or 0
-    if code:
+    """Open the app on this terminal (refused without one); returns the process exit code: 0, or 1
+    after an error it could not handle (Textual has then printed what happened to stderr)."""
+    from .terminal import run_app
+
+    code = run_app(TokensApp(db=db, account=account))
+    if code == 1:
         print("tokens: the app stopped after an unexpected error (above); nothing more was changed", file=sys.stderr)
     return code

@@ -266,6 +266,9 @@ def test_the_app_exits_non_zero_with_the_message_after_an_unhandled_error(db_pat
     def broken(self) -> None:  # type: ignore[no-untyped-def]
         raise RuntimeError("a bug in a screen")
 
+    import tui.terminal
+
+    monkeypatch.setattr(tui.terminal, "has_terminal", lambda: True)
     monkeypatch.setattr(TokensApp, "run", headless_run)
     monkeypatch.setattr(TokensApp, "on_mount", broken)
     code = tui.app.run(db=db_path, account="alice")

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 import store
 from store import StoreError
 
-from . import accounts, audit, db, demo, tokens
+from . import accounts, audit, db, demo, ssh, tokens
 from .common import EXIT_FAIL, EXIT_OK, EXIT_USAGE, Parser, UsageError, add_common, err
 
 __all__ = ["build_parser", "main"]
@@ -42,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     tokens.register(commands)
     accounts.register(commands)
     audit.register(commands)
+    ssh.register(commands)
     demo.register(commands)
     db.register(commands)
     return parser

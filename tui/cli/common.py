@@ -92,11 +92,12 @@ def open_store(args: argparse.Namespace) -> TokenStore:
 
 
 
-def resolve_actor(db: TokenStore, args: argparse.Namespace, *, create: bool = True) -> Actor:
-    """Who is acting: the login name, or ``--account`` when the store allows it (refused otherwise).
-
-    ``create=False`` for commands that only read or revoke: they make no account.
-    """
+def resolve_actor(db: TokenStore, args: argparse.Namespace, *, create: bool = True):  # type: ignore[no-untyped-def]
+    """Who is acting. Over SSH the key decided it (``args.ssh_actor``) and nothing on the command
+    line changes it; otherwise the store resolves the login name and ``--account``."""
+    established = getattr(args, "ssh_actor", None)
+    if established is not None:
+        return established
     return db.resolve_actor(args.login, args.account, create=create)
 
 
