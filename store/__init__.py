@@ -30,10 +30,12 @@ from .errors import (
     UnknownAccount,
     UnknownForm,
 )
+from .pubkey import InvalidKey, SshKeyInfo, check_fingerprint, parse_public_key
 from .paths import ENV_DB, default_db_path, describe, resolve_target
 from .types import (
     ALL_ACTIONS,
     EXPIRES_SOON,
+    SCHEMA_HEAD,
     AccountInfo,
     Action,
     Actor,
@@ -66,6 +68,10 @@ if TYPE_CHECKING:
     from .store import TokenStore
 
 __all__ = [
+    "InvalidKey",
+    "SshKeyInfo",
+    "check_fingerprint",
+    "parse_public_key",
     "ALL_ACTIONS",
     "AccountDisabled",
     "AccountInfo",
@@ -75,6 +81,7 @@ __all__ = [
     "TokenPage",
     "label_key",
     "ENV_DB",
+    "SCHEMA_HEAD",
     "EXPIRES_SOON",
     "EXPIRY_CHOICES",
     "LABEL_MAX",
@@ -109,6 +116,7 @@ __all__ = [
     "default_db_path",
     "describe",
     "effective_actions",
+    "label_key",
     "login_name",
     "parse_expiry",
     "resolve_target",

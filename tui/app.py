@@ -12,6 +12,7 @@ the marker moved.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
@@ -149,7 +150,9 @@ class TokensApp(App[None]):
 
         opened = TokenStore(self._db_arg)
         try:
-            actor = opened.resolve_actor(self.login, self._as_account)
+            # Who is acting is decided once, here at the app's edge (or by the SSH key before the app
+            # started); every store call carries it.
+            actor = self.actor if self.actor is not None else opened.resolve_actor(self.login, self._as_account)
             is_admin = opened.get_account(actor).is_admin
             self._marker = opened.change_marker()
         except BaseException:
@@ -157,6 +160,10 @@ class TokensApp(App[None]):
             raise
         self.store = opened
         self.post_message(StoreOpened(opened.location, actor, is_admin))
+        # The dialogs stay out of the first frame, but are loaded now, long before a token is
+        # made: once a token exists its secret must be shown, even if a newer release has been
+        # installed over this one's files meanwhile.
+        _preload_dialogs()
 
     @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
     def poll_changes(self) -> None:
@@ -198,6 +205,9 @@ class TokensApp(App[None]):
     # ------------------------------------------------------------------ messages from workers
 
     def on_store_opened(self, message: StoreOpened) -> None:
+        for warning in self.store.warnings if self.store is not None else ():
+            self.notify(warning[0].upper() + warning[1:] + ".", title="Warning", severity="warning", markup=False,
+                        timeout=15)
         self.location = message.location
         self.actor = message.actor
         self.is_admin = message.is_admin
@@ -213,6 +223,8 @@ class TokensApp(App[None]):
         if self._marker is None:
             self._resync()
             return
+        if any(w.group == "poll" and not w.is_finished for w in self.workers):
+            return  # the last look has not come back yet (a slow database): no pile of threads
         self.polls += 1
         self.poll_changes()
 
@@ -376,6 +388,13 @@ def _allows_screenshot(screen: Screen) -> bool:
     return allows_screenshot(screen)
 
 
+def _preload_dialogs() -> None:
+    from .screens import add_token, confirm_revoke, reveal_secret  # noqa: F401
+
+    # Textual loads its widgets lazily too; make sure those the reveal draws are loaded.
+    from textual.widgets import Button, Footer, Static  # noqa: F401
+
+
 def _cheap_target(db: str | None) -> bool:
     """Describing a URL needs SQLAlchemy; a path does not. Only describe before first paint if cheap."""
     target = store.resolve_target(db)
@@ -383,6 +402,11 @@ def _cheap_target(db: str | None) -> bool:
 
 
 def run(db: str | None = None, account: str | None = None) -> int:
-    """Open the app; returns the process exit code."""
-    TokensApp(db=db, account=account).run()
-    return 0
+    """Open the app on this terminal (refused without one); returns the process exit code: 0, or 1
+    after an error it could not handle (Textual has then printed what happened to stderr)."""
+    from .terminal import run_app
+
+    code = run_app(TokensApp(db=db, account=account))
+    if code == 1:
+        print("tokens: the app stopped after an unexpected error (above); nothing more was changed", file=sys.stderr)
+    return code

@@ -219,6 +219,37 @@ async def test_the_list_catches_up_with_changes_made_elsewhere(db_path) -> None:
         assert rows[target.label].status() is TokenStatus.REVOKED
 
 
+async def test_a_slow_read_is_not_cancelled_by_changes_seen_meanwhile(db_path, monkeypatch) -> None:
+    import threading
+
+    app = TokensApp(db=db_path, login="alice")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        release = threading.Event()
+        reads = []
+        real_list = app.store.list_tokens
+
+        def slow_list(*args, **kwargs):  # type: ignore[no-untyped-def]
+            reads.append(1)
+            release.wait(30)  # a database far slower than the app's look for changes each second
+            return real_list(*args, **kwargs)
+
+        monkeypatch.setattr(app.store, "list_tokens", slow_list)
+        with TokenStore(db_path) as other:
+            other.create_token(ALICE, "Made while reading", "read")
+            try:
+                await wait_for(pilot, lambda: bool(reads))
+                polls = app.polls
+                other.create_token(ALICE, "Made while still reading", "read")
+                await wait_for(pilot, lambda: app.polls >= polls + 2)
+                started = [w for w in app.workers if w.name == "reload_tokens"]
+                assert len(started) == 1, "each change seen started another read"
+            finally:
+                release.set()
+        await wait_for(pilot, lambda: {"Made while reading", "Made while still reading"} <= {t.label for t in app.query_one(TokenTable).rows})
+        assert not any(w.is_cancelled for w in app.workers)
+
+
 @pytest.mark.parametrize("label", ["[/foo]", "[link=https://example.org]x[/link]", "[$primary]x"])
 async def test_revoking_a_token_with_markup_in_its_label_shows_it_literally(tmp_path, label) -> None:
     path = str(tmp_path / "tokens.db")

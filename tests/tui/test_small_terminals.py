@@ -61,9 +61,10 @@ async def test_at_60_by_20_the_list_and_the_details_share_the_screen(demo_db) ->
         assert "ID        " in text
 
 
-async def test_the_revoking_account_stays_next_to_its_by(tmp_path) -> None:
+async def test_the_revoking_account_stays_next_to_its_by(tmp_path, monkeypatch) -> None:
     path = str(tmp_path / "tokens.db")
     account = "an-administrator-long-name"
+    monkeypatch.setenv("LOGNAME", account)
     with TokenStore(path) as s:
         s.ensure_account(account)
         made = s.create_token(Actor(account), "Old laptop", Scope.READ)

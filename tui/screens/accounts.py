@@ -30,6 +30,7 @@ from .section import SectionScreen
 class AccountsScreen(SectionScreen):
     SECTION = "accounts"
     ADMIN_ONLY = True
+    LOAD_GROUP = "accounts"
     DOING: ClassVar[dict[str, str]] = {
         "read_accounts": "Cannot read the accounts",
         "read_grants": "Cannot read the account's grants",

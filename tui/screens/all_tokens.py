@@ -82,6 +82,7 @@ class AllTokensScreen(SectionScreen):
 
     SECTION = "all"
     ADMIN_ONLY = True
+    LOAD_GROUP = "all-page"
     DOING: ClassVar[dict[str, str]] = {
         "read_page": "Cannot read the tokens",
         "read_more": "Cannot read more tokens",

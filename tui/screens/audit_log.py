@@ -33,6 +33,7 @@ SHOWN = 500
 class AuditLogScreen(SectionScreen):
     SECTION = "audit"
     ADMIN_ONLY = True
+    LOAD_GROUP = "audit"
     DOING: ClassVar[dict[str, str]] = {"read_events": "Cannot read the audit log"}
 
     BINDINGS: ClassVar[list[BindingType]] = [

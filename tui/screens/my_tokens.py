@@ -121,6 +121,8 @@ class MyTokensScreen(SectionScreen):
         self.post_message(TokenRevoked(revoked))
 
     def store_failed(self, doing: str, reason: str) -> None:
+        if self._widgets_gone():
+            return
         if not self.loaded:
             self.error = f"{doing}.\n{reason}"
             self._show_tokens()
@@ -141,7 +143,14 @@ class MyTokensScreen(SectionScreen):
 
     # ------------------------------------------------------------------ messages from workers
 
+    def _widgets_gone(self) -> bool:
+        """Whether the screen's widgets are gone: a worker's answer that arrives while the app
+        shuts down has nothing left to show it in."""
+        return not self.query("#token-table")
+
     def on_tokens_loaded(self, message: TokensLoaded) -> None:
+        if self._widgets_gone():
+            return
         first = not self.loaded
         self.loaded = True
         self.error = None
@@ -294,8 +303,22 @@ class MyTokensScreen(SectionScreen):
         )
 
     def _add_answered(self, request: AddTokenRequest | None) -> None:
-        if request is not None:
-            self.create_token(request)
+        if request is None:
+            return
+        try:
+            from ..app import _preload_dialogs
+
+            _preload_dialogs()  # before the token exists: without them its secret could not be shown
+        except ImportError:
+            self.notify(
+                "The token was not created: tokens was updated while it was running. Quit (ctrl+q) and start it again.",
+                title="Error",
+                severity="error",
+                markup=False,
+                timeout=15,
+            )
+            return
+        self.create_token(request)
 
     def action_revoke_token(self) -> None:
         token = self.query_one(TokenTable).highlighted

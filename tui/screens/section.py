@@ -34,10 +34,13 @@ class SectionScreen(Screen[None]):
     DOING: ClassVar[dict[str, str]] = {}
     #: Only administrators may see this section.
     ADMIN_ONLY: ClassVar[bool] = False
+    #: The worker group of :meth:`load`'s reads.
+    LOAD_GROUP: ClassVar[str] = "load"
 
     def __init__(self) -> None:
         super().__init__()
         self._stale = False
+        self._again = False
         #: How often the section has asked the store for what it shows.
         self.reads = 0
 
@@ -87,9 +90,17 @@ class SectionScreen(Screen[None]):
         return bool(stack) and stack[0] is self
 
     def read_again(self) -> None:
-        """Read what the section shows, counting it."""
+        """Read what the section shows, counting it. While a read is still going (a slow
+        database), it is left to finish and one more follows it, rather than each change seen
+        meanwhile cancelling the read before it so that the list never catches up."""
+        if self._reading():
+            self._again = True
+            return
         self.reads += 1
         self.load()
+
+    def _reading(self) -> bool:
+        return any(w.node is self and w.group == self.LOAD_GROUP and not w.is_finished for w in self.app.workers)
 
     def load(self) -> None:
         """Read what the section shows (in a worker)."""
@@ -112,6 +123,9 @@ class SectionScreen(Screen[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A failed store call of this section becomes a message a person can read."""
+        if event.worker.group == self.LOAD_GROUP and event.worker.is_finished and self._again:
+            self._again = False
+            self.call_later(self.read_again)
         if event.state is not WorkerState.ERROR:
             return
         doing = self.DOING.get(event.worker.name, "Something went wrong")
