@@ -24,7 +24,7 @@ from urllib.parse import quote
 from . import access
 from .errors import DatabaseError, StoreError
 from .paths import folder_warnings, resolve_target, tighten
-from .types import SCHEMA_HEAD, Actor, ActorVia, Scope, TokenInfo
+from .types import SCHEMA_HEAD, Actor, ActorVia, Scope, TokenInfo, as_utc
 
 _COLUMNS = (
     "SELECT t.id, o.name, t.label, t.scope, t.created_at, t.expires_at, t.last_used_at, t.revoked_at, r.name "
@@ -132,9 +132,14 @@ def _read(
 
 
 def _when(text: str | None) -> datetime | None:
-    # As the UTCDateTime column type reads SQLite's text (ISO format without a zone, meaning UTC),
-    # in one step. Text that carries its own zone fails here (ValueError): the full path reads it.
-    return None if text is None else _parse(text + "+00:00")
+    """As the UTCDateTime column type reads SQLite's text: ISO format, a time without a zone
+    being UTC. The usual text (no zone) is read in one step; any other the column type's way."""
+    if text is None:
+        return None
+    try:
+        return _parse(text + "+00:00")
+    except ValueError:
+        return as_utc(_parse(text))
 
 
 _parse = datetime.fromisoformat
