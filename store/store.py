@@ -277,6 +277,13 @@ class TokenStore:
                                  database=db_name, form=form_name, actions=_names(after), before=_names(before))
             return accounts.access(c, target.id, Scope.READ_WRITE)
 
+    def list_forms(self, actor: Actor) -> list[tuple[int, str, str]]:
+        """Every form, granted to anyone or not, as (form id, database, form), by database and form
+        name: what a grant can be given on (administrators only)."""
+        with self._db.tx() as c:
+            access.require_admin(c, actor, "list the forms")
+            return accounts.all_forms(c)
+
     def find_form(self, ref: str) -> tuple[int, str, str]:
         """Resolve a form by id, by ``Database/Form``, or by a form name unique across databases."""
         with self._db.tx() as c:
