@@ -21,6 +21,7 @@ from .errors import (
     InvalidLabel,
     InvalidScope,
     InvalidToken,
+    NotAllowed,
     ReadOnlyDatabase,
     SchemaMismatch,
     StoreError,
@@ -31,7 +32,12 @@ from .errors import (
 from .paths import ENV_DB, default_db_path, describe, resolve_target
 from .types import (
     ALL_ACTIONS,
+    DEFAULT_OVERLAP,
     EXPIRES_SOON,
+    MAX_OVERLAP,
+    LifetimePolicy,
+    describe_duration,
+    limit_to_databases,
     Action,
     AuditEvent,
     FormAccess,
@@ -49,10 +55,13 @@ from .types import (
 from .validation import (
     EXPIRY_CHOICES,
     LABEL_MAX,
+    NOTE_MAX,
+    parse_duration,
     parse_expiry,
     strip_controls,
     validate_account_name,
     validate_label,
+    validate_note,
 )
 
 if TYPE_CHECKING:
@@ -60,6 +69,15 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ALL_ACTIONS",
+    "DEFAULT_OVERLAP",
+    "LifetimePolicy",
+    "MAX_OVERLAP",
+    "NOTE_MAX",
+    "NotAllowed",
+    "describe_duration",
+    "limit_to_databases",
+    "parse_duration",
+    "validate_note",
     "ENV_DB",
     "EXPIRES_SOON",
     "EXPIRY_CHOICES",

@@ -9,22 +9,24 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from sqlmodel import select
 
-from . import access, accounts, audit, tokens, tokenstring
+from . import access, accounts, audit, lifecycle, policy, tokens, tokenstring
 from .authn import Authenticator
 from .engine import StoreEngine
-from .errors import DatabaseError, InvalidExpiry
+from .errors import DatabaseError, InvalidExpiry, InvalidInput, NotAllowed
 from .hashing import hasher_from_profile
 from .models import Account, Token
 from .schema import SchemaStatus, prepare
 from .schema import status as schema_status
 from .types import (
+    DEFAULT_OVERLAP,
     Action,
     FormAccess,
+    LifetimePolicy,
     NewToken,
     Principal,
     Scope,
@@ -32,8 +34,19 @@ from .types import (
     TokenSeed,
     utcnow,
 )
+from .types import EXPIRES_SOON, limit_to_databases
 from .types import AuditEvent as AuditEventInfo
-from .validation import validate_account_name, validate_label
+from .validation import validate_account_name, validate_label, validate_note
+
+
+class _Same:
+    """The value of an argument left out: keep what there is (``None`` means "none" there)."""
+
+    def __repr__(self) -> str:
+        return "SAME"
+
+
+SAME = _Same()
 
 
 class TokenStore:
@@ -160,7 +173,9 @@ class TokenStore:
             ).first()
             if row is None or not access.may_see(session, row[2], account):
                 raise tokens.not_found(token_id, account)
-            return accounts.access(session, row[0], Scope(row[1]))
+            forms = accounts.access(session, row[0], Scope(row[1]))
+            (info,) = lifecycle.enrich(session.connection(), [tokens.to_info(tokens.get_row(session, token_id))])  # type: ignore[arg-type]
+            return limit_to_databases(forms, info.databases)
 
     # ----------------------------------------------------------------------------- tokens
 
@@ -170,12 +185,18 @@ class TokenStore:
         label: str,
         scope: Scope | str,
         expires_at: datetime | None = None,
+        *,
+        databases: Sequence[str] | None = None,
+        note: str | None = None,
     ) -> NewToken:
         """Create a token and return it with its secret: the only time the secret exists.
 
         The label is trimmed and must be unique (ignoring case) among the account's active tokens.
+        ``databases`` limits the token to those of the account's databases (default: all it can
+        reach); the expiry must be within the administrators' lifetime policy.
         """
         label = validate_label(label)
+        note = validate_note(note)
         scope = Scope.parse(scope)
         now = self.now()
         if expires_at is not None:
@@ -188,6 +209,9 @@ class TokenStore:
         del secret
         with self._db.tx(write=True) as session:
             owner = accounts.get_account(session, account, lock=True)
+            c = session.connection()
+            policy.check(c, expires_at, now)
+            limited = lifecycle.resolve_databases(c, owner.id, databases)  # type: ignore[arg-type]
             tokens.check_label_free(session, owner.id, label, now)  # type: ignore[arg-type]
             session.add(
                 Token(
@@ -198,12 +222,15 @@ class TokenStore:
                     secret_hash=secret_hash,
                     created_at=now,
                     expires_at=expires_at,
+                    note=note,
+                    databases=limited,
                 )
             )
             session.flush()
             audit.record(session, self.now(), owner.id, "token.create", token_id, label=label, scope=scope.value,
-                         expires_at=expires_at.isoformat() if expires_at else None)
-        info = TokenInfo(token_id, owner.name, label, scope, tokens.utc(now), expires_at, None, None, None)
+                         expires_at=expires_at.isoformat() if expires_at else None,
+                         databases=list(databases) if databases is not None else None, note=note)
+            (info,) = lifecycle.enrich(c, [tokens.to_info(tokens.get_row(session, token_id))])  # type: ignore[arg-type]
         return NewToken(info=info, secret=token)
 
     def seed_tokens(self, account: str, seeds: Sequence[TokenSeed]) -> list[TokenInfo]:
@@ -246,8 +273,9 @@ class TokenStore:
     def list_tokens(self, account: str, *, include_revoked: bool = False) -> list[TokenInfo]:
         """The account's tokens, newest first; revoked ones only when asked for."""
         with self._db.tx() as session:
-            accounts.get_account(session, account)
-            return tokens.list_for(session, account, include_revoked=include_revoked)
+            owner = accounts.get_account(session, account)
+            found = tokens.list_for(session, account, include_revoked=include_revoked)
+            return lifecycle.enrich(session.connection(), found, account_id=owner.id)
 
     def get_token(self, token_id: str, *, account: str | None = None) -> TokenInfo:
         """One token by id; with ``account``, only if that account owns it (or administers)."""
@@ -255,9 +283,10 @@ class TokenStore:
             row = tokens.get_row(session, token_id)
             if row is not None and not access.may_see(session, row[1], account):
                 row = None
-        if row is None:
-            raise tokens.not_found(token_id, account)
-        return tokens.to_info(row)
+            if row is None:
+                raise tokens.not_found(token_id, account)
+            (info,) = lifecycle.enrich(session.connection(), [tokens.to_info(row)])
+        return info
 
     def revoke(self, token_id: str, *, by: str) -> TokenInfo:
         """Revoke a token for good. Applications using it fail on their very next request."""
@@ -282,18 +311,159 @@ class TokenStore:
 
     # ----------------------------------------------------------------------------- presenting
 
-    def authenticate(self, token: str) -> Principal:
+    def authenticate(self, token: str, *, client_address: str | None = None, user_agent: str | None = None) -> Principal:
         """Who presents this token, or :class:`InvalidToken` (never saying which part was wrong).
 
         Garbage is refused offline. A known token costs one indexed row read: Argon2 runs once
         per token and process, then a SHA-256 of the secret is compared in constant time. The row
         is read on every call, so revocation and expiry act on the very next request everywhere.
+
+        ``client_address`` and ``user_agent`` describe the caller, as the API server calling this
+        saw it; they are kept (bounded, cleaned) with the last-used time, at most once a minute.
         """
-        return self._authn.authenticate(token)
+        return self._authn.authenticate(token, client_address, user_agent)
 
     def authorize(self, principal: Principal, action: Action | str, form_id: int) -> bool:
         """May this principal take ``action`` on the records of the form? Grant ∩ scope, read now."""
         return self._authn.authorize(principal, action, form_id)
+
+    # ----------------------------------------------------------------------------- a token's life
+
+    def rotate(
+        self,
+        token_id: str,
+        *,
+        by: str,
+        overlap: timedelta = DEFAULT_OVERLAP,
+        expires_at: datetime | None | _Same = SAME,
+    ) -> NewToken:
+        """Replace a token with a new one (same label, scope, databases and note), revealed once.
+
+        The old token keeps working for ``overlap`` (0 to 7 days; default 24 hours) and then stops,
+        so the program using it can move to the new secret without an outage. The new token lives
+        as long as the old one was made to, from now (or until ``expires_at`` if given), within the
+        lifetime policy. Both tokens record the link; one audit event records the rotation.
+        Refused for a revoked or expired token, and for one already in the middle of a rotation.
+        """
+        lifecycle.check_overlap(overlap)
+        if isinstance(expires_at, datetime):
+            expires_at = tokens.utc(expires_at)
+        new_id, secret, token = tokenstring.generate()
+        secret_hash = self._hasher.hash(secret)
+        del secret
+        now = self.now()
+        with self._db.tx(write=True) as session:
+            actor = accounts.get_account(session, by)
+            c = session.connection()
+            old = lifecycle.lifecycle_row(c, token_id, lock=True)
+            if old is None or not access.may_revoke(actor, old.account_id):
+                raise tokens.not_found(token_id, by)
+            lifecycle.check_rotatable(c, old, now)
+            expiry = lifecycle.successor_expiry(old, now) if expires_at is SAME else expires_at
+            if expiry is not None and expiry <= now:
+                raise InvalidExpiry("the expiry must be in the future")
+            policy.check(c, expiry, now)  # type: ignore[arg-type]
+            session.add(
+                Token(
+                    id=new_id,
+                    account_id=old.account_id,
+                    label=old.label,
+                    scope=old.scope,
+                    secret_hash=secret_hash,
+                    created_at=now,
+                    expires_at=expiry,  # type: ignore[arg-type]
+                    note=old.note,
+                    databases=old.databases,
+                    replaces_id=old.id,
+                )
+            )
+            session.flush()
+            stops_at = now + overlap
+            lifecycle.retire(c, old, new_id, stops_at)
+            audit.record(session, now, actor.id, "token.rotate", old.id, label=old.label, replaced_by=new_id,
+                         overlap_seconds=int(overlap.total_seconds()),
+                         old_stops_at=min(stops_at, old.expires_at or stops_at).isoformat(),
+                         expires_at=expiry.isoformat() if isinstance(expiry, datetime) else None)
+            (info,) = lifecycle.enrich(c, [tokens.to_info(tokens.get_row(session, new_id))])  # type: ignore[arg-type]
+        return NewToken(info=info, secret=token)
+
+    def edit_token(self, token_id: str, *, by: str, label: str | None = None, note: str | None = None) -> TokenInfo:
+        """Rename a token and/or set its note (``""`` clears it). Neither changes what it can do.
+
+        The new label must be unique (ignoring case) among the account's active tokens.
+        """
+        new_label = validate_label(label) if label is not None else None
+        new_note = validate_note(note) if note is not None else None
+        if label is None and note is None:
+            raise InvalidInput("nothing to change: give a new label, a note, or both")
+        now = self.now()
+        with self._db.tx(write=True) as session:
+            actor = accounts.get_account(session, by)
+            c = session.connection()
+            row = lifecycle.lifecycle_row(c, token_id, lock=True)
+            if row is None or not access.may_revoke(actor, row.account_id):
+                raise tokens.not_found(token_id, by)
+            changes: dict[str, object] = {}
+            if new_label is not None and new_label != row.label:
+                if row.revoked_at is None and new_label.casefold() != row.label.casefold():
+                    tokens.check_label_free(session, row.account_id, new_label, now)
+                lifecycle.set_label(c, token_id, new_label)
+                changes["renamed"] = [row.label, new_label]
+            if note is not None and new_note != row.note:
+                lifecycle.set_note(c, token_id, new_note)
+                changes["note"] = [row.note, new_note]
+            if changes:
+                audit.record(session, now, actor.id, "token.edit", token_id, label=new_label or row.label, **changes)
+            (info,) = lifecycle.enrich(c, [tokens.to_info(tokens.get_row(session, token_id))])  # type: ignore[arg-type]
+        return info
+
+    def expiring_tokens(self, account: str, within: timedelta = EXPIRES_SOON) -> list[TokenInfo]:
+        """The account's usable tokens that stop within ``within``, soonest first. A token replaced
+        by a rotation is left out: its end is planned."""
+        now = self.now()
+        found = [t for t in self.list_tokens(account) if t.expires_within(within, now)]
+        return sorted(found, key=lambda t: (t.expires_at, t.id))  # type: ignore[arg-type,return-value]
+
+    def lifetime_policy(self) -> LifetimePolicy:
+        """The administrators' cap on token lifetimes (no cap by default)."""
+        with self._db.tx() as session:
+            return policy.load(session.connection())
+
+    def set_lifetime_policy(
+        self, *, by: str, max_lifetime: timedelta | None | _Same = SAME, require_expiry: bool | None = None
+    ) -> LifetimePolicy:
+        """Set the lifetime policy (administrators only). ``max_lifetime=None`` removes the cap;
+        leave an argument out to keep its current value. Existing tokens are not changed:
+        :meth:`policy_violations` lists those beyond it."""
+        if max_lifetime is not SAME:
+            policy.validate_lifetime(max_lifetime)  # type: ignore[arg-type]
+        with self._db.tx(write=True) as session:
+            actor = accounts.get_account(session, by)
+            if not actor.is_admin:
+                raise NotAllowed(f"only an administrator may set the lifetime policy; {by!r} is not one")
+            c = session.connection()
+            current = policy.load(c)
+            lifetime = current.max_lifetime if max_lifetime is SAME else max_lifetime
+            required = current.require_expiry if require_expiry is None else require_expiry
+            policy.save(c, lifetime, required, self.now(), actor.id)  # type: ignore[arg-type]
+            return policy.load(c)
+
+    def policy_violations(self, account: str) -> list[TokenInfo]:
+        """Usable tokens that outlive what the policy allows a token made now: every account's for
+        an administrator, the account's own otherwise. Oldest first."""
+        now = self.now()
+        with self._db.tx() as session:
+            me = accounts.get_account(session, account)
+            c = session.connection()
+            condition = policy.violations(policy.load(c), now)
+            if condition is None:
+                return []
+            query, owner = tokens.info_select()
+            query = query.where(condition)
+            if not me.is_admin:
+                query = query.where(Token.account_id == me.id)
+            rows = session.execute(query.order_by(Token.created_at, Token.id)).all()
+            return lifecycle.enrich(c, [tokens.to_info(row) for row in rows])
 
     # ----------------------------------------------------------------------------- demo
 
@@ -303,3 +473,4 @@ class TokenStore:
         from .demo import seed_demo
 
         return seed_demo(self, account)
+
