@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from .actor import login_name
 from .errors import (
+    AccountDisabled,
     AlreadyRevoked,
     DatabaseError,
     DatabaseLocked,
@@ -38,7 +39,10 @@ from .types import (
     LifetimePolicy,
     describe_duration,
     limit_to_databases,
+    AccountInfo,
     Action,
+    Actor,
+    ActorVia,
     AuditEvent,
     FormAccess,
     NewToken,
@@ -47,6 +51,7 @@ from .types import (
     SchemaStatus,
     Scope,
     TokenInfo,
+    TokenPage,
     TokenSeed,
     TokenStatus,
     effective_actions,
@@ -57,6 +62,7 @@ from .validation import (
     LABEL_MAX,
     NOTE_MAX,
     parse_duration,
+    label_key,
     parse_expiry,
     strip_controls,
     validate_account_name,
@@ -69,11 +75,17 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ALL_ACTIONS",
+    "AccountDisabled",
+    "AccountInfo",
+    "Actor",
+    "ActorVia",
+    "NotAllowed",
+    "TokenPage",
+    "label_key",
     "DEFAULT_OVERLAP",
     "LifetimePolicy",
     "MAX_OVERLAP",
     "NOTE_MAX",
-    "NotAllowed",
     "describe_duration",
     "limit_to_databases",
     "parse_duration",

@@ -13,12 +13,14 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import exc as sa_exc
 from sqlalchemy import select, update
 from sqlalchemy.engine import Connection, Row
 
-from .errors import AlreadyRevoked, InvalidExpiry, InvalidInput
+from .errors import AlreadyRevoked, DuplicateLabel, InvalidExpiry, InvalidInput
 from .models import Database, Form, Grant, Token
 from .types import MAX_OVERLAP, TokenInfo, describe_duration
+from .validation import label_key
 
 T = Token.__table__  # type: ignore[attr-defined]
 D = Database.__table__  # type: ignore[attr-defined]
@@ -185,12 +187,16 @@ def successor_expiry(old: Row[Any], now: datetime) -> datetime | None:
     return now + (old.expires_at - old.created_at)
 
 
-def retire(connection: Connection, old: Row[Any], new_id: str, stops_at: datetime) -> None:
+def retire(connection: Connection, old: Row[Any], new_id: str, stops_at: datetime) -> datetime:
     """Point the old token at its replacement and make it stop at ``stops_at`` (never later than
-    it would have: the trigger allows only a shorter life)."""
+    it would have: the trigger allows only a shorter life). It gives its label up to the
+    replacement at once; returns when it stops."""
     if old.expires_at is not None and old.expires_at < stops_at:
         stops_at = old.expires_at
-    connection.execute(update(T).where(T.c.id == old.id).values(replaced_by_id=new_id, expires_at=stops_at))
+    connection.execute(
+        update(T).where(T.c.id == old.id).values(replaced_by_id=new_id, expires_at=stops_at, label_key=None)
+    )
+    return stops_at
 
 
 # ------------------------------------------------------------------------------ notes and labels
@@ -200,8 +206,25 @@ def set_note(connection: Connection, token_id: str, note: str | None) -> None:
     connection.execute(update(T).where(T.c.id == token_id).values(note=note))
 
 
-def set_label(connection: Connection, token_id: str, label: str) -> None:
-    connection.execute(update(T).where(T.c.id == token_id).values(label=label))
+def set_label(connection: Connection, row: Row[Any], label: str, now: datetime) -> None:
+    """Rename; a token that holds its label's key (an active one) takes the new label's key, which
+    the partial unique index keeps unique. An expired holder of that key gives it up first."""
+    values: dict[str, object] = {"label": label}
+    if row.label_key is not None:
+        key = label_key(label)
+        connection.execute(
+            update(T)
+            .where(T.c.account_id == row.account_id, T.c.label_key == key, T.c.id != row.id,
+                   T.c.revoked_at.is_(None), T.c.expires_at.is_not(None), T.c.expires_at <= now)
+            .values(label_key=None)
+        )
+        values["label_key"] = key
+    try:
+        connection.execute(update(T).where(T.c.id == row.id).values(**values))
+    except sa_exc.IntegrityError:
+        raise DuplicateLabel(
+            f"an active token is already labelled {label!r}: use one label per application and device"
+        ) from None
 
 
 def _moment(moment: datetime | None) -> str:

@@ -30,6 +30,8 @@ def _isolated_environment(tmp_path, monkeypatch) -> None:  # type: ignore[no-unt
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.delenv("TOKENS_DB", raising=False)
     monkeypatch.setenv("TOKENS_ARGON2_PROFILE", "CHEAPEST")
+    # Who is acting starts from the login name: the same in every test, whoever runs them.
+    monkeypatch.setenv("LOGNAME", "alice")
 
 
 @pytest.fixture

@@ -93,7 +93,10 @@ class TokensApp(App[None]):
         super().__init__()
         self.now = clock
         self._db_arg = db
+        #: ``--account``: act as this account (allowed to administrators); else the login name.
+        self._as_account = account
         self.account = account or store.login_name()
+        self.actor: store.Actor | None = None
         self.store: TokenStore | None = None
         self.location = store.describe(store.resolve_target(db)) if _cheap_target(db) else "database"
         self.tokens: list[TokenInfo] = []
@@ -139,9 +142,14 @@ class TokensApp(App[None]):
         from store import TokenStore
 
         opened = TokenStore(self._db_arg)
-        account = opened.ensure_account(self.account)
+        try:
+            # Who is acting is decided once, here at the app's edge; every store call carries it.
+            self.actor = opened.resolve_actor(store.login_name(), self._as_account)
+        except BaseException:
+            opened.close()
+            raise
         self.store = opened
-        self.post_message(StoreOpened(opened.location, account))
+        self.post_message(StoreOpened(opened.location, self.actor.account))
         self._load()
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
@@ -150,8 +158,9 @@ class TokensApp(App[None]):
 
     def _load(self, select_id: str | None = None) -> None:
         assert self.store is not None
-        tokens = self.store.list_tokens(self.account, include_revoked=True)
-        access = self.store.account_access(self.account)
+        assert self.actor is not None
+        tokens = self.store.list_tokens(self.actor, include_revoked=True)
+        access = self.store.account_access(self.actor)
         if get_current_worker().is_cancelled:
             return  # a newer read replaced this one; its answer must not overwrite the newer
         self.post_message(TokensLoaded(tokens, access, select_id))
@@ -160,7 +169,7 @@ class TokensApp(App[None]):
     def create_token(self, request: AddTokenRequest) -> None:
         assert self.store is not None
         try:
-            new = self.store.create_token(self.account, request.label, request.scope, request.expires_at)
+            new = self.store.create_token(self.actor, request.label, request.scope, request.expires_at)  # type: ignore[arg-type]
         except store.InvalidInput as exc:
             self.post_message(AddRefused(request, str(exc)))
             return
@@ -171,7 +180,7 @@ class TokensApp(App[None]):
     @work(thread=True, group="write", exit_on_error=False)
     def revoke_token(self, token: TokenInfo) -> None:
         assert self.store is not None
-        revoked = self.store.revoke(token.id, by=self.account)
+        revoked = self.store.revoke(self.actor, token.id)  # type: ignore[arg-type]
         self.post_message(TokenRevoked(revoked))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

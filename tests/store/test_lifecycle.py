@@ -1,7 +1,8 @@
 """A token's whole life: rotation with an overlap, databases, notes and renaming, expiry warnings,
 the lifetime policy, and where it was last used. Every rule can only narrow what a token does.
 
-Store calls go through the small helpers at the top, which say who acts.
+Store calls go through the small helpers at the top, which say who acts. ``alice``, the first
+account of each database, is its administrator; ``bob`` is not.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy import text
 
 from store import (
+    Actor,
     AlreadyRevoked,
     DuplicateLabel,
     InvalidExpiry,
@@ -31,33 +33,37 @@ DAY = timedelta(days=1)
 
 
 def create(s, label="Power BI – laptop", scope="read", expires_at=None, *, account="alice", **kw):  # type: ignore[no-untyped-def]
-    return s.create_token(account, label, scope, expires_at, **kw)
+    return s.create_token(Actor(account), label, scope, expires_at, **kw)
 
 
 def rotate(s, token_id, *, account="alice", **kw):  # type: ignore[no-untyped-def]
-    return s.rotate(token_id, by=account, **kw)
+    return s.rotate(Actor(account), token_id, **kw)
 
 
 def edit(s, token_id, *, account="alice", **kw):  # type: ignore[no-untyped-def]
-    return s.edit_token(token_id, by=account, **kw)
+    return s.edit_token(Actor(account), token_id, **kw)
 
 
 def get(s, token_id, account="alice"):  # type: ignore[no-untyped-def]
-    return s.get_token(token_id, account=account)
+    return s.get_token(Actor(account), token_id)
 
 
-def set_policy(s, account="root", **kw):  # type: ignore[no-untyped-def]
-    return s.set_lifetime_policy(by=account, **kw)
+def revoke(s, token_id, account="alice"):  # type: ignore[no-untyped-def]
+    return s.revoke(Actor(account), token_id)
 
 
-def make_admin(s, name="root"):  # type: ignore[no-untyped-def]
-    s.ensure_account(name)
-    s.set_admin(name)
-    return name
+def set_policy(s, account="alice", **kw):  # type: ignore[no-untyped-def]
+    return s.set_lifetime_policy(Actor(account), **kw)
 
 
 def events(s, token_id):  # type: ignore[no-untyped-def]
-    return [e.action for e in s.audit_events(token_id=token_id)]
+    """The token's audit events, oldest first."""
+    return [e for e in reversed(s.audit_events(Actor("alice"), token_id=token_id))]
+
+
+def as_bob(s):  # type: ignore[no-untyped-def]
+    s.ensure_account("bob")
+    return "bob"
 
 
 def _raw(s, sql: str, **params: object) -> None:  # type: ignore[no-untyped-def]
@@ -101,13 +107,14 @@ def test_rotation_makes_a_twin_and_the_old_token_works_until_the_overlap_ends(st
 def test_rotation_is_one_audit_event_naming_both_tokens(store, clock) -> None:  # type: ignore[no-untyped-def]
     old = create(store)
     new = rotate(store, old.info.id, overlap=2 * H)
-    rotations = [e for e in store.audit_events(account="alice") if e.action == "token.rotate"]
+    everything = store.audit_events(Actor("alice"))
+    rotations = [e for e in everything if e.action == "token.rotate"]
     assert len(rotations) == 1
     (event,) = rotations
     assert event.token_id == old.info.id and event.detail["replaced_by"] == new.info.id
     assert event.detail["overlap_seconds"] == 7200
     assert events(store, new.info.id) == []  # no second event for the new token's creation
-    assert new.secret not in str(store.audit_events(account="alice"))
+    assert ts.parse(new.secret)[1] not in str(everything)
 
 
 def test_an_overlap_of_zero_stops_the_old_token_at_once(store) -> None:  # type: ignore[no-untyped-def]
@@ -141,7 +148,7 @@ def test_rotation_never_lengthens_the_old_tokens_life(store, clock) -> None:  # 
 
 def test_a_revoked_or_expired_token_cannot_be_rotated(store, clock, dump_database) -> None:  # type: ignore[no-untyped-def]
     revoked = create(store, "Revoked")
-    store.revoke(revoked.info.id, by="alice")
+    revoke(store, revoked.info.id)
     expired = create(store, "Expired", expires_at=clock.now + H)
     clock.advance(hours=2)
     before = dump_database(store)
@@ -166,10 +173,9 @@ def test_rotating_twice_during_an_overlap_is_refused_clearly(store, clock) -> No
 
 
 def test_another_account_cannot_rotate_a_token(store) -> None:  # type: ignore[no-untyped-def]
-    store.ensure_account("mallory")
     mine = create(store)
     with pytest.raises(TokenNotFound):
-        rotate(store, mine.info.id, account="mallory")
+        rotate(store, mine.info.id, account=as_bob(store))
     assert get(store, mine.info.id).replaced_by is None
 
 
@@ -183,7 +189,6 @@ def test_the_replacement_takes_the_label_and_the_label_stays_taken(store) -> Non
 def test_rotation_outside_the_policy_is_refused_with_the_policy(store, clock) -> None:  # type: ignore[no-untyped-def]
     forever = create(store, "Forever")
     long_lived = create(store, "Long", expires_at=clock.now + timedelta(days=365))
-    make_admin(store)
     set_policy(store, max_lifetime=timedelta(days=90))
     with pytest.raises(InvalidExpiry, match="within 90 days"):
         rotate(store, forever.info.id)
@@ -276,7 +281,7 @@ def test_a_token_limited_to_a_database_can_do_nothing_on_the_others(store, two_d
     assert store.authorize(principal, "edit", two_databases["stock"])
     for action in ("view", "add", "edit"):
         assert not store.authorize(principal, action, two_databases["survey"])
-    access = {f.form: f.effective for f in store.token_access(new.info.id, account="alice")}
+    access = {f.form: f.effective for f in store.token_access(Actor("alice"), new.info.id)}
     assert access["Stock"] == {"view", "edit"}
     assert access["Household survey"] == frozenset()
     assert get(store, new.info.id).databases == ("Warehouse",)
@@ -291,7 +296,7 @@ def test_the_limit_intersects_with_grant_and_scope(store, two_databases) -> None
 
 
 def test_a_database_the_account_cannot_reach_is_refused_at_creation(store, two_databases, grant, dump_database) -> None:  # type: ignore[no-untyped-def]
-    store.add_form("Finance", "Ledger")  # exists, but alice has no grant there
+    store.add_form(Actor("alice"), "Finance", "Ledger")  # exists, but alice has no grant there
     before = dump_database(store)
     for names in (["Finance"], ["Warehouse", "Nowhere"], []):
         with pytest.raises(InvalidInput, match="cannot reach database|at least one database"):
@@ -310,7 +315,7 @@ def test_a_note_is_set_at_creation_and_edited_later_and_both_are_audited(store) 
     assert get(store, new.info.id).note == "moved to the new gateway"
     cleared = edit(store, new.info.id, note="")
     assert cleared.note is None
-    details = [e.detail for e in store.audit_events(token_id=new.info.id) if e.action == "token.edit"]
+    details = [e.detail for e in events(store, new.info.id) if e.action == "token.edit"]
     assert details[0]["renamed"] == ["Power BI – laptop", "Power BI – gateway"]
     assert details[0]["note"] == ["Power BI dataset 'Sales' refresh", "moved to the new gateway"]
     assert details[1]["note"] == ["moved to the new gateway", None]
@@ -339,17 +344,16 @@ def test_a_note_too_long_or_with_control_characters_is_refused(store, note, dump
 
 def test_editing_changes_nothing_the_token_can_do(store, two_databases) -> None:  # type: ignore[no-untyped-def]
     new = create(store, scope="read", databases=["Warehouse"])
-    before = store.token_access(new.info.id, account="alice")
+    before = store.token_access(Actor("alice"), new.info.id)
     edit(store, new.info.id, label="Renamed", note="a note")
-    assert store.token_access(new.info.id, account="alice") == before
+    assert store.token_access(Actor("alice"), new.info.id) == before
     assert store.authenticate(new.secret).scope.value == "read"
 
 
 def test_another_account_cannot_edit_a_token(store) -> None:  # type: ignore[no-untyped-def]
-    store.ensure_account("mallory")
     mine = create(store)
     with pytest.raises(TokenNotFound):
-        edit(store, mine.info.id, account="mallory", label="Pwned")
+        edit(store, mine.info.id, account=as_bob(store), label="Pwned")
     assert get(store, mine.info.id).label == "Power BI – laptop"
 
 
@@ -369,15 +373,15 @@ def test_expiring_tokens_are_those_usable_now_that_stop_within_the_window(store,
     create(store, "Never")
     gone = create(store, "Gone", expires_at=clock.now + H)
     revoked = create(store, "Revoked", expires_at=clock.now + DAY)
-    store.revoke(revoked.info.id, by="alice")
+    revoke(store, revoked.info.id)
     rotated = create(store, "Rotated", expires_at=clock.now + timedelta(days=60))
     replacement = rotate(store, rotated.info.id)
     clock.advance(hours=2)
-    found = store.expiring_tokens("alice", timedelta(days=7))
+    found = store.expiring_tokens(Actor("alice"), timedelta(days=7))
     # Soonest first; the rotated token's planned end is no surprise, so it is left out.
     assert [t.id for t in found] == [sooner.info.id, soon.info.id]
     assert gone.info.id not in {t.id for t in found} and replacement.info.id not in {t.id for t in found}
-    assert [t.id for t in store.expiring_tokens("alice", timedelta(days=1))] == [sooner.info.id]
+    assert [t.id for t in store.expiring_tokens(Actor("alice"), timedelta(days=1))] == [sooner.info.id]
 
 
 # ----------------------------------------------------------------------------- lifetime policy
@@ -390,16 +394,17 @@ def test_there_is_no_policy_until_an_administrator_sets_one(store) -> None:  # t
 
 
 def test_only_an_administrator_may_set_the_policy(store, dump_database) -> None:  # type: ignore[no-untyped-def]
+    bob = as_bob(store)
     before = dump_database(store)
     with pytest.raises(NotAllowed, match="administrator"):
-        set_policy(store, account="alice", max_lifetime=timedelta(days=90))
+        set_policy(store, account=bob, max_lifetime=timedelta(days=90))
     assert dump_database(store) == before
 
 
 def test_creation_outside_the_policy_is_refused_with_the_policy_in_the_message(store, clock, dump_database) -> None:  # type: ignore[no-untyped-def]
-    make_admin(store)
     policy = set_policy(store, max_lifetime=timedelta(days=90))
-    assert policy.max_lifetime == timedelta(days=90) and policy.updated_by == "root"
+    assert policy.max_lifetime == timedelta(days=90) and policy.updated_by == "alice"
+    assert [e.action for e in store.audit_events(Actor("alice"))][0] == "policy.set"
     before = dump_database(store)
     with pytest.raises(InvalidExpiry, match="requires an expiry: tokens must expire within 90 days"):
         create(store)
@@ -410,7 +415,6 @@ def test_creation_outside_the_policy_is_refused_with_the_policy_in_the_message(s
 
 
 def test_require_expiry_alone_refuses_only_tokens_that_never_expire(store, clock) -> None:  # type: ignore[no-untyped-def]
-    make_admin(store)
     set_policy(store, require_expiry=True)
     with pytest.raises(InvalidExpiry, match="must have an expiry"):
         create(store)
@@ -420,24 +424,23 @@ def test_require_expiry_alone_refuses_only_tokens_that_never_expire(store, clock
 
 
 def test_tokens_beyond_a_new_policy_are_listed_not_changed(store, clock) -> None:  # type: ignore[no-untyped-def]
-    make_admin(store)
-    endless = create(store, "Endless")
-    long_lived = create(store, "Long", expires_at=clock.now + timedelta(days=365))
-    create(store, "Short", expires_at=clock.now + timedelta(days=10))
-    root_endless = create(store, "Root's", account="root")
-    revoked = create(store, "Revoked")
-    store.revoke(revoked.info.id, by="alice")
-    assert store.policy_violations("root") == []
+    bob = as_bob(store)
+    endless = create(store, "Endless", account=bob)
+    long_lived = create(store, "Long", expires_at=clock.now + timedelta(days=365), account=bob)
+    create(store, "Short", expires_at=clock.now + timedelta(days=10), account=bob)
+    admins_own = create(store, "Alice's")
+    revoked = create(store, "Revoked", account=bob)
+    revoke(store, revoked.info.id, bob)
+    assert store.policy_violations(Actor("alice")) == []
     set_policy(store, max_lifetime=timedelta(days=90))
-    assert {t.id for t in store.policy_violations("root")} == {endless.info.id, long_lived.info.id, root_endless.info.id}
+    assert {t.id for t in store.policy_violations(Actor("alice"))} == {endless.info.id, long_lived.info.id, admins_own.info.id}
     # Everyone else sees only their own.
-    assert {t.id for t in store.policy_violations("alice")} == {endless.info.id, long_lived.info.id}
+    assert {t.id for t in store.policy_violations(Actor(bob))} == {endless.info.id, long_lived.info.id}
     # Nothing was changed: the endless token still works and still never expires.
     assert store.authenticate(endless.secret).expires_at is None
 
 
 def test_a_policy_lifetime_out_of_range_is_refused(store) -> None:  # type: ignore[no-untyped-def]
-    make_admin(store)
     for lifetime in (timedelta(minutes=5), timedelta(days=4000)):
         with pytest.raises(InvalidExpiry, match="from 1 hour to 10 years"):
             set_policy(store, max_lifetime=lifetime)
@@ -506,7 +509,7 @@ def test_first_release_tokens_work_after_the_upgrade_and_the_new_rule_holds(requ
         assert s.schema_status().revision == schema_module.HEAD
         for token in made["active"]:
             principal = s.authenticate(token, client_address="192.0.2.1", user_agent="upgrade-test")
-            info = s.get_token(principal.token_id)
+            info = s.get_token(Actor("root"), principal.token_id)
             assert info.databases is None and info.note is None and info.replaces is None
         for token in made["revoked"] + made["expired"]:
             with pytest.raises(InvalidToken):
@@ -521,9 +524,9 @@ def test_first_release_tokens_work_after_the_upgrade_and_the_new_rule_holds(requ
             _raw(s, "UPDATE token SET revoked_at = NULL WHERE id = :id", id=ts.parse(made["revoked"][0])[0])
         soon = s.now() + timedelta(days=1)
         _raw(s, "UPDATE token SET expires_at = :at WHERE id = :id", at=soon, id=active_id)
-        assert s.get_token(active_id).expires_at == soon.replace(microsecond=soon.microsecond)
+        assert s.get_token(Actor("alice"), active_id).expires_at == soon
         # And a first-release token can be rotated like any other.
-        new = s.rotate(active_id, by="alice", overlap=timedelta(0))
+        new = s.rotate(Actor("alice"), active_id, overlap=timedelta(0))
         assert s.authenticate(new.secret).token_id == new.info.id
         with pytest.raises(InvalidToken):
             s.authenticate(made["active"][0])

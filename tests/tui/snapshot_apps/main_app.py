@@ -3,6 +3,8 @@ the README's screenshots do not change from run to run."""
 
 from __future__ import annotations
 
+from store import Actor
+
 import itertools
 import os
 import tempfile
@@ -35,7 +37,7 @@ def build() -> FixedMainApp:
     try:
         with TokenStore(path, clock=lambda: NOW) as demo:
             demo.ensure_account("alice")
-            demo.seed_demo("alice")
+            demo.seed_demo(Actor("alice"))
     finally:
         tokenstring.new_token_id = make_id
     return FixedMainApp(db=str(path), account="alice", clock=lambda: NOW)
