@@ -52,7 +52,37 @@ def expires(info: TokenInfo) -> str:
 
 
 def status(info: TokenInfo, now: datetime | None = None) -> str:
-    return info.status(now).value
+    """``active``, ``expires in 3 days``, ``rotated, stops in 5 hours``, ``expired``, ``revoked``."""
+    from store import TokenStatus
+
+    now = now or utcnow()
+    found = info.status(now)
+    if found in (TokenStatus.ACTIVE, TokenStatus.EXPIRES_SOON) and info.replaced_by is not None:
+        return f"rotated, stops {relative(info.expires_at, now)}"
+    if found is TokenStatus.EXPIRES_SOON:
+        return f"expires {relative(info.expires_at, now)}"
+    return found.value
+
+
+def link(info: TokenInfo) -> str:
+    """The rotation link: ``replaced by ID`` on the old token, ``replaces ID`` on the new one."""
+    if info.replaced_by is not None:
+        return f"replaced by {info.replaced_by}"
+    if info.replaces is not None:
+        return f"replaces {info.replaces}"
+    return ""
+
+
+def last_caller(info: TokenInfo) -> str:
+    """Where the token was last presented from, as its API server described the caller."""
+    parts = [safe(part) for part in (info.last_used_address, info.last_used_agent) if part]
+    return " · ".join(parts) if parts else "—"
+
+
+def databases(info: TokenInfo) -> str:
+    if info.databases is None:
+        return "all the account can reach"
+    return ", ".join(safe(name) for name in info.databases)
 
 
 def actions(items: frozenset[Action] | set[Action], none: str = "no access") -> str:
@@ -72,4 +102,4 @@ def expires_exactly(info: TokenInfo) -> str:
     return when(info.expires_at)
 
 
-__all__ = ["actions", "day", "expires", "expires_exactly", "relative", "safe", "status", "when"]
+__all__ = ["actions", "databases", "day", "expires", "expires_exactly", "last_caller", "link", "relative", "safe", "status", "when"]

@@ -52,6 +52,13 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         metavar="WHEN",
         help="30d, 90d, 1y, never (default) or a date YYYY-MM-DD (valid through the end of that day, your time zone)",
     )
+    create.add_argument(
+        "--database",
+        action="append",
+        metavar="NAME",
+        help="limit the token to this database (repeat for more); default: every database the account can reach",
+    )
+    create.add_argument("--note", metavar="TEXT", help=f"a note for people, up to {store.NOTE_MAX} characters on one line")
     add_common(create, suppress=True)
     create.set_defaults(run=cmd_create)
 
@@ -59,6 +66,11 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     listing.add_argument("--json", action="store_true", help="print JSON for scripts")
     listing.add_argument("--all", action="store_true", help="include revoked tokens")
     listing.add_argument("--all-accounts", action="store_true", help="every account's tokens (administrators)")
+    listing.add_argument(
+        "--expiring",
+        metavar="DURATION",
+        help="only usable tokens that stop within DURATION (e.g. 7d); exit 1 if there are any (for cron and monitoring)",
+    )
     add_common(listing, suppress=True)
     listing.set_defaults(run=cmd_list)
 
@@ -88,6 +100,8 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         metavar="ACTION:FORM",
         help="also check an action (view, add, edit, delete) on a form: its id, its name, or Database/Form",
     )
+    verify.add_argument("--client-address", metavar="ADDR", help="the caller's address, kept as where the token was last used")
+    verify.add_argument("--user-agent", metavar="UA", help="the caller's user agent, kept with its address")
     add_common(verify, suppress=True)
     verify.set_defaults(run=cmd_verify)
 
@@ -117,12 +131,13 @@ def cmd_create(args: argparse.Namespace) -> int:
     expires_at = store.parse_expiry(args.expires)
     label = store.validate_label(args.label)
     with open_store(args) as db:
-        new = db.create_token(resolve_actor(db, args), label, scope, expires_at)
+        new = db.create_token(resolve_actor(db, args), label, scope, expires_at, databases=args.database, note=args.note)
     info = new.info
     until = f"valid through {fmt.expires(info)}" if info.expires_at else "no expiry"
+    limited = f", limited to {fmt.databases(info)}" if info.databases is not None else ""
     print(new.secret, flush=True)
     print(
-        f"Created token {info.id} “{fmt.safe(info.label)}” for {info.account}: {scope.title}, {until}.\n"
+        f"Created token {info.id} “{fmt.safe(info.label)}” for {info.account}: {scope.title}{limited}, {until}.\n"
         "This is the only time the secret is shown: store it now (a password manager is best).",
         file=sys.stderr,
     )
@@ -130,6 +145,8 @@ def cmd_create(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    if args.expiring is not None:
+        return _list_expiring(args)
     with open_store(args) as db:
         actor = resolve_actor(db, args, create=False)
         account = actor.account
@@ -149,8 +166,34 @@ def cmd_list(args: argparse.Namespace) -> int:
         hint = "" if args.all else " (revoked ones are hidden; --all shows them)"
         print(f"No tokens for {fmt.safe(account)}{hint}. Create one: tokens create --label NAME --scope read", file=sys.stderr)
         return EXIT_OK
-    _print_table(tokens, now, with_account=args.all_accounts)
+    print_table(tokens, now, with_account=args.all_accounts)
     return EXIT_OK
+
+
+def _list_expiring(args: argparse.Namespace) -> int:
+    """Tokens that stop soon, for cron and monitoring: exit 1 when there are any."""
+    if args.all or args.all_accounts:
+        raise UsageError("--expiring lists your own usable tokens; it does not go with --all or --all-accounts")
+    within = store.parse_duration(args.expiring, what="window")
+    with open_store(args) as db:
+        actor = resolve_actor(db, args, create=False)
+        try:
+            found = db.expiring_tokens(actor, within)
+        except store.UnknownAccount:
+            found = []
+    now = store.utcnow()
+    if args.json:
+        json.dump([t.as_dict(now) for t in found], sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    elif found:
+        print_table(found, now)
+        some = "1 token stops" if len(found) == 1 else f"{len(found)} tokens stop"
+        print(f"{some} within {store.describe_duration(within)}: rotate ('tokens rotate ID') or replace before then.",
+              file=sys.stderr)
+    else:
+        print(f"No usable token of {fmt.safe(actor.account)} stops within {store.describe_duration(within)}.",
+              file=sys.stderr)
+    return EXIT_FAIL if found else EXIT_OK
 
 
 def _every_token(db: TokenStore, actor: store.Actor, *, include_revoked: bool) -> list[store.TokenInfo]:
@@ -164,12 +207,16 @@ def _every_token(db: TokenStore, actor: store.Actor, *, include_revoked: bool) -
             return found
 
 
-def _print_table(tokens: list[store.TokenInfo], now: datetime, *, with_account: bool = False) -> None:
-    rows = [("ID", *(("ACCOUNT",) if with_account else ()), "LABEL", "SCOPE", "CREATED", "EXPIRES", "LAST USED", "STATUS")]
+def print_table(tokens: list[store.TokenInfo], now: datetime, *, with_account: bool = False) -> None:
+    # The rotation column shows only when a token in the list has been rotated or replaces another.
+    linked = any(fmt.link(t) for t in tokens)
+    rows = [("ID", *(("ACCOUNT",) if with_account else ()), "LABEL", "SCOPE", "CREATED", "EXPIRES", "LAST USED", "STATUS",
+             *(("ROTATION",) if linked else ()))]
     for t in tokens:
         rows.append(
             (t.id, *((fmt.safe(t.account),) if with_account else ()), fmt.safe(t.label), t.scope.title,
-             fmt.when(t.created_at), fmt.expires(t), fmt.relative(t.last_used_at, now), fmt.status(t, now))
+             fmt.when(t.created_at), fmt.expires(t), fmt.relative(t.last_used_at, now), fmt.status(t, now),
+             *((fmt.link(t),) if linked else ()))
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
@@ -223,12 +270,12 @@ def _revoke_unused(args: argparse.Namespace) -> int:
             print(f"No usable token {whose} has gone unused for {args.unused_days} days.", file=sys.stderr)
             return EXIT_OK
         if args.dry_run:
-            _print_table(stale, now, with_account=args.all_accounts)
+            print_table(stale, now, with_account=args.all_accounts)
             print(f"Would revoke these {len(stale)} tokens {whose} (dry run: nothing was changed).", file=sys.stderr)
             return EXIT_OK
         if not args.yes:
             if stdin_is_terminal():
-                _print_table(stale, now, with_account=args.all_accounts)
+                print_table(stale, now, with_account=args.all_accounts)
         question = (f"Revoke these {len(stale)} tokens {whose}, unused for {args.unused_days} days or more?\n"
                     "Applications using them stop working at once. This cannot be undone.")
         if not confirm(question, yes=args.yes, what="revoke"):
@@ -298,7 +345,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         with open_store(args) as db:
             form_id = db.find_form(check[1])[0] if check else None
             try:
-                principal = db.authenticate(token)
+                principal = db.authenticate(token, client_address=args.client_address, user_agent=args.user_agent)
             except store.InvalidToken:
                 print(json.dumps({"active": False}))
                 return EXIT_FAIL
