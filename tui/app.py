@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Button, ContentSwitcher, Footer, Header, Input, OptionList, Static
+from textual.widgets import Button, ContentSwitcher, Footer, Input, OptionList, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 import store
@@ -29,6 +29,7 @@ from . import format as fmt
 from .commands import TokenCommands
 from .messages import AddRefused, AddTokenRequest, StoreFailed, StoreOpened, TokenCreated, TokenRevoked, TokensLoaded
 from .widgets.detail_panel import DetailPanel
+from .widgets.header import TitleHeader
 from .widgets.plain_input import PlainInput
 from .widgets.profile import ProfilePage
 from .widgets.sidebar import Sidebar
@@ -65,10 +66,12 @@ class TokensApp(App[None]):
     # Absolute, so that subclasses defined elsewhere find it too.
     CSS_PATH = Path(__file__).parent / "app.tcss"
     COMMANDS = App.COMMANDS | {TokenCommands}
-    # Below 150 columns the detail panel moves under the list, so the list keeps its columns.
+    # Below 150 columns the detail panel moves under the list, so the list keeps its columns;
+    # below 60 columns or 20 lines it folds away until focused (app.tcss).
     # Focus goes to the list once it is filled; focusing something first only rebuilds the footer.
     AUTO_FOCUS = None
-    HORIZONTAL_BREAKPOINTS = [(150, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-medium"), (76, "-normal"), (150, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-low"), (24, "-tall")]
 
     BINDINGS = [
         Binding("a", "add_token", "Add", id="add-token"),
@@ -110,7 +113,7 @@ class TokensApp(App[None]):
     # ------------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleHeader()
         with Horizontal(id="body"):
             yield Sidebar(id="sidebar")
             with ContentSwitcher(initial="tokens-page", id="pages"):
@@ -456,6 +459,18 @@ class TokensApp(App[None]):
             self.query_one(TokenTable).focus()
         else:
             self.query_one("#nav", OptionList).focus()  # nothing on the profile page takes keys
+
+    def on_resize(self, event: events.Resize) -> None:
+        from .screens.too_small import fit_to_terminal
+
+        fit_to_terminal(self, event.size)
+
+    async def action_quit(self) -> None:
+        """Quit; while a new token is on show, only after "Have you copied it?" was asked."""
+        from .screens.reveal_secret import may_quit
+
+        if may_quit(self):
+            await super().action_quit()
 
     def on_unmount(self) -> None:
         if self.store is not None:
