@@ -51,16 +51,28 @@ def expires(info: TokenInfo) -> str:
     return day(info.expires_at - timedelta(microseconds=1))
 
 
-def status(info: TokenInfo, now: datetime | None = None) -> str:
-    """``active``, ``expires in 3 days``, ``rotated, stops in 5 hours``, ``expired``, ``revoked``."""
+def status(info: TokenInfo, now: datetime | None = None, *, short: bool = False) -> str:
+    """``active``, ``expires in 3 days``, ``rotated, stops in 5 hours``, ``expired``, ``revoked``.
+
+    ``short`` (for the app's list, at most 17 cells): ``expires in 3 days``, ``expires in 5 h``,
+    ``rotated``.
+    """
     from store import TokenStatus
 
     now = now or utcnow()
     found = info.status(now)
     if found in (TokenStatus.ACTIVE, TokenStatus.EXPIRES_SOON) and info.replaced_by is not None:
-        return f"rotated, stops {relative(info.expires_at, now)}"
-    if found is TokenStatus.EXPIRES_SOON:
-        return f"expires {relative(info.expires_at, now)}"
+        return "rotated" if short else f"rotated, stops {relative(info.expires_at, now)}"
+    if found is TokenStatus.EXPIRES_SOON and info.expires_at is not None:
+        if not short:
+            return f"expires {relative(info.expires_at, now)}"
+        seconds = (info.expires_at - now).total_seconds()
+        if seconds >= 86400:
+            days = int(seconds // 86400)
+            return f"expires in {days} day{'' if days == 1 else 's'}"
+        if seconds >= 3600:
+            return f"expires in {int(seconds // 3600)} h"
+        return f"expires in {max(1, int(seconds // 60))} min"
     return found.value
 
 

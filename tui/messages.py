@@ -19,6 +19,9 @@ class AddTokenRequest:
     expires_at: datetime | None
     #: ``30d``, ``90d``, ``1y``, ``never`` or ``YYYY-MM-DD``: passed back to re-open the form.
     expiry_choice: str
+    #: The databases the token is limited to; ``None``: every one the account can reach.
+    databases: tuple[str, ...] | None = None
+    note: str | None = None
 
 
 @dataclass
@@ -67,3 +70,26 @@ class StoreFailed(Message):
 
     doing: str
     reason: str
+
+
+@dataclass
+class TokenRotated(Message):
+    """A token was rotated: carries the new token's secret, shown once and dropped."""
+
+    new: NewToken
+    old_id: str
+
+    def __repr__(self) -> str:
+        return f"TokenRotated(id={self.new.info.id!r}, old_id={self.old_id!r})"
+
+
+@dataclass
+class TokenEdited(Message):
+    info: TokenInfo
+
+
+@dataclass
+class ExpiringFound(Message):
+    """Usable tokens of the account that stop within the warning window (read at start-up)."""
+
+    tokens: list[TokenInfo]

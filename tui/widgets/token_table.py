@@ -44,7 +44,7 @@ class Column:
 #: Columns in the order they are dropped last-to-first when the table is narrow.
 COLUMNS: tuple[Column, ...] = (
     Column("label", "Label", 0),
-    Column("status", "Status", 12),
+    Column("status", "Status", 17),
     Column("scope", "Scope", 12),
     Column("expires", "Expires", 10),
     Column("last_used", "Last used", 11),
@@ -91,7 +91,7 @@ def cell_text(token: TokenInfo, key: str, now: datetime) -> str:
         return fmt.expires(token)
     if key == "last_used":
         return fmt.relative(token.last_used_at, now)
-    return token.status(now).value
+    return fmt.status(token, now, short=True)
 
 
 def fit(text: str, width: int) -> str:
