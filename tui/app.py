@@ -7,7 +7,7 @@ the widgets update. The database layer is imported in the first worker, after th
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,7 +27,17 @@ from store import FormAccess, StoreError, TokenInfo
 
 from . import format as fmt
 from .commands import TokenCommands
-from .messages import AddRefused, AddTokenRequest, StoreFailed, StoreOpened, TokenCreated, TokenRevoked, TokensLoaded
+from .messages import (
+    AddRefused,
+    AddTokenRequest,
+    StoreFailed,
+    StoreOpened,
+    TokenCreated,
+    TokenEdited,
+    TokenRevoked,
+    TokenRotated,
+    TokensLoaded,
+)
 from .widgets.detail_panel import DetailPanel
 from .widgets.header import TitleHeader
 from .widgets.plain_input import PlainInput
@@ -37,6 +47,8 @@ from .widgets.token_table import TokenTable
 
 if TYPE_CHECKING:
     from store import TokenStore
+
+    from .screens.edit_token import EditTokenRequest
 
 EMPTY_HINT = (
     "No tokens yet. Press  a  to add your first token.\n\n"
@@ -48,7 +60,8 @@ EMPTY_HINT = (
 READ_FAILED = "Cannot read your tokens"
 #: Actions of the main screen, refused while a dialog is open.
 MAIN_SCREEN_ACTIONS = frozenset(
-    {"add_token", "revoke_token", "filter", "toggle_revoked", "reload", "show_page", "clear_filter"}
+    {"add_token", "revoke_token", "rotate_token", "edit_token", "filter", "toggle_revoked", "reload", "show_page",
+     "clear_filter"}
 )
 #: How often the list is read again, so revocations and last-used times from elsewhere show up.
 REFRESH_SECONDS = 30
@@ -58,7 +71,8 @@ class TokensApp(App[None]):
     """Personal API tokens.
 
     Bindings (the footer shows those that work right now):
-        a: add a token · r: revoke the highlighted token · /: filter by label
+        a: add a token · r: revoke the highlighted token · o: rotate it · e: rename it or edit its note
+        /: filter by label
         v: show or hide revoked tokens · ?: help · ctrl+p: command palette · ctrl+q: quit
     """
 
@@ -76,6 +90,8 @@ class TokensApp(App[None]):
     BINDINGS = [
         Binding("a", "add_token", "Add", id="add-token"),
         Binding("r", "revoke_token", "Revoke", id="revoke-token"),
+        Binding("o", "rotate_token", "Rotate", id="rotate-token"),
+        Binding("e", "edit_token", "Edit", id="edit-token"),
         Binding("slash", "filter", "Filter", id="filter"),
         Binding("v", "toggle_revoked", "Revoked", id="toggle-revoked"),
         Binding("question_mark", "help", "Help", id="help"),
@@ -104,6 +120,9 @@ class TokensApp(App[None]):
         self.location = store.describe(store.resolve_target(db)) if _cheap_target(db) else "database"
         self.tokens: list[TokenInfo] = []
         self.access: list[FormAccess] = []
+        self.policy: store.LifetimePolicy | None = None
+        #: The start-up warning about tokens that expire soon is given once.
+        self._expiry_warned = False
         self.loaded = False
         self.error: str | None = None
         shown = fmt.safe(self.account)
@@ -164,15 +183,17 @@ class TokensApp(App[None]):
         assert self.actor is not None
         tokens = self.store.list_tokens(self.actor, include_revoked=True)
         access = self.store.account_access(self.actor)
+        policy = self.store.lifetime_policy()
         if get_current_worker().is_cancelled:
             return  # a newer read replaced this one; its answer must not overwrite the newer
-        self.post_message(TokensLoaded(tokens, access, select_id))
+        self.post_message(TokensLoaded(tokens, access, select_id, policy))
 
     @work(thread=True, group="write", exit_on_error=False)
     def create_token(self, request: AddTokenRequest) -> None:
         assert self.store is not None
         try:
-            new = self.store.create_token(self.actor, request.label, request.scope, request.expires_at)  # type: ignore[arg-type]
+            new = self.store.create_token(self.actor, request.label, request.scope, request.expires_at,  # type: ignore[arg-type]
+                                          databases=request.databases, note=request.note)
         except store.InvalidInput as exc:
             self.post_message(AddRefused(request, str(exc)))
             return
@@ -186,6 +207,20 @@ class TokensApp(App[None]):
         revoked = self.store.revoke(self.actor, token.id)  # type: ignore[arg-type]
         self.post_message(TokenRevoked(revoked))
 
+    @work(thread=True, group="write", exit_on_error=False)
+    def rotate_token(self, token: TokenInfo, overlap: timedelta) -> None:
+        assert self.store is not None
+        new = self.store.rotate(self.actor, token.id, overlap=overlap)  # type: ignore[arg-type]
+        # The new secret travels in this one message to the reveal screen, like a created one.
+        self.post_message(TokenRotated(new, token.id))
+        del new
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def edit_token(self, request: EditTokenRequest) -> None:
+        assert self.store is not None
+        edited = self.store.edit_token(self.actor, request.token_id, label=request.label, note=request.note)  # type: ignore[arg-type]
+        self.post_message(TokenEdited(edited))
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place where a failed store call becomes a message a person can read."""
         if event.state is not WorkerState.ERROR:
@@ -196,6 +231,8 @@ class TokensApp(App[None]):
             "reload_tokens": READ_FAILED,
             "create_token": "The token was not created",
             "revoke_token": "The token was not revoked",
+            "rotate_token": "The token was not rotated",
+            "edit_token": "The token was not changed",
         }.get(event.worker.name, "Something went wrong")
         if isinstance(error, StoreError):
             reason = str(error)
@@ -222,7 +259,9 @@ class TokensApp(App[None]):
         self.error = None
         self.tokens = message.tokens
         self.access = message.access
+        self.policy = message.policy
         self._show_tokens(select_id=message.select_id)
+        self._show_expiring()
         self.query_one(ProfilePage).show(self.account, self.location, self.tokens, self.access)
         if first and self.focused is None:
             table = self.query_one(TokenTable)
@@ -243,7 +282,27 @@ class TokensApp(App[None]):
             scope=request.scope,
             expiry=request.expiry_choice,
             error=message.reason,
+            databases=request.databases,
+            note=request.note or "",
         )
+
+    def on_token_rotated(self, message: TokenRotated) -> None:
+        info = message.new.info
+        from .screens.reveal_secret import RevealSecretScreen
+
+        self.push_screen(RevealSecretScreen(info, message.new.secret))
+        message.new = None  # type: ignore[assignment]
+        self.notify(
+            f"Rotated “{fmt.safe(info.label)}”: the old token {message.old_id} stops as the overlap ends. "
+            "Give the new secret to the program that uses it.",
+            title="Token rotated",
+            markup=False,
+        )
+        self.reload_tokens(select_id=info.id)
+
+    def on_token_edited(self, message: TokenEdited) -> None:
+        self.notify(f"Saved “{fmt.safe(message.info.label)}”.", title="Token changed", markup=False, timeout=3)
+        self.reload_tokens(select_id=message.info.id)
 
     def on_token_revoked(self, message: TokenRevoked) -> None:
         self.notify(
@@ -296,6 +355,27 @@ class TokensApp(App[None]):
         self._show_detail(table.highlighted)
         self._bindings_changed()
 
+    def _show_expiring(self) -> None:
+        """The sidebar's count of tokens that stop within a week, and the one start-up warning."""
+        now = self.now()
+        soon = sorted((t for t in self.tokens if t.expires_within(store.EXPIRES_SOON, now)),
+                      key=lambda t: t.expires_at)  # type: ignore[arg-type,return-value]
+        self.query_one(Sidebar).show_expiring(len(soon))
+        if soon and not self._expiry_warned:
+            self._expiry_warned = True
+            names = ", ".join(f"“{fmt.safe(t.label)}” ({fmt.relative(t.expires_at, now)})" for t in soon[:3])
+            more = f" and {len(soon) - 3} more" if len(soon) > 3 else ""
+            count = "1 token expires" if len(soon) == 1 else f"{len(soon)} tokens expire"
+            self.notify(
+                f"{count} within 7 days: {names}{more}. Rotate with o to keep its program working.",
+                title="Expiring soon",
+                severity="warning",
+                markup=False,
+                timeout=10,
+            )
+        elif soon:
+            self._expiry_warned = True
+
     def _show_detail(self, token: TokenInfo | None) -> None:
         panel = self.query_one(DetailPanel)
         panel.display = token is not None
@@ -322,6 +402,14 @@ class TokensApp(App[None]):
     @on(DetailPanel.RevokeRequested)
     def _revoke_requested(self, event: DetailPanel.RevokeRequested) -> None:
         self._confirm_revoke(event.token)
+
+    @on(DetailPanel.RotateRequested)
+    def _rotate_requested(self, event: DetailPanel.RotateRequested) -> None:
+        self._confirm_rotate(event.token)
+
+    @on(DetailPanel.EditRequested)
+    def _edit_requested(self, event: DetailPanel.EditRequested) -> None:
+        self._open_edit(event.token)
 
     @on(Button.Pressed, "#add-button")
     def _add_pressed(self) -> None:
@@ -373,6 +461,10 @@ class TokensApp(App[None]):
             token = self.query_one(TokenTable).highlighted if self.loaded and on_tokens else None
             if token is None or token.revoked_at is not None:
                 return None  # shown, but greyed out: there is nothing to revoke here
+        if action in ("rotate_token", "edit_token"):
+            token = self.query_one(TokenTable).highlighted if self.loaded and on_tokens else None
+            if token is None or (action == "rotate_token" and not _rotatable(token, self.now())):
+                return None  # shown, but greyed out
         if action == "toggle_revoked" and not on_tokens:
             return None
         if action == "add_token" and self.store is None:
@@ -388,13 +480,14 @@ class TokensApp(App[None]):
         self._open_add()
 
     def _open_add(self, *, label: str = "", scope: store.Scope = store.Scope.READ, expiry: str = "90d",
-                  error: str | None = None) -> None:
+                  error: str | None = None, databases: tuple[str, ...] | None = None, note: str = "") -> None:
         from .screens.add_token import AddTokenScreen
 
         now = self.now()
         labels = [t.label for t in self.tokens if t.is_active(now)]
         self.push_screen(
-            AddTokenScreen(labels, label=label, scope=scope, expiry=expiry, error=error),
+            AddTokenScreen(labels, label=label, scope=scope, expiry=expiry, error=error, access=self.access,
+                           policy=self.policy, databases=databases, note=note),
             self._add_answered,
         )
 
@@ -419,6 +512,43 @@ class TokensApp(App[None]):
         from .screens.confirm_revoke import ConfirmRevokeScreen
 
         self.push_screen(ConfirmRevokeScreen(token), answered)
+
+    def action_rotate_token(self) -> None:
+        token = self.query_one(TokenTable).highlighted
+        if token is not None:
+            self._confirm_rotate(token)
+
+    def _confirm_rotate(self, token: TokenInfo) -> None:
+        now = self.now()
+        if not _rotatable(token, now):
+            why = "it was already rotated" if token.replaced_by else f"it is {token.status(now).value}"
+            self.notify(f"This token cannot be rotated: {why}.", markup=False)
+            return
+
+        def answered(overlap: timedelta | None) -> None:
+            if overlap is not None:
+                self.rotate_token(token, overlap)
+
+        from .screens.confirm_rotate import ConfirmRotateScreen
+
+        self.push_screen(ConfirmRotateScreen(token, now), answered)
+
+    def action_edit_token(self) -> None:
+        token = self.query_one(TokenTable).highlighted
+        if token is not None:
+            self._open_edit(token)
+
+    def _open_edit(self, token: TokenInfo) -> None:
+        from .screens.edit_token import EditTokenScreen
+
+        now = self.now()
+        labels = [t.label for t in self.tokens if t.is_active(now) and t.id != token.id]
+
+        def answered(request: EditTokenRequest | None) -> None:
+            if request is not None:
+                self.edit_token(request)
+
+        self.push_screen(EditTokenScreen(token, labels), answered)
 
     def action_filter(self) -> None:
         self.action_show_page("tokens")
@@ -487,6 +617,10 @@ class TokensApp(App[None]):
 
 
 # The dialogs are imported when first opened: nothing of them is needed for the first frame.
+
+
+def _rotatable(token: TokenInfo, now: datetime) -> bool:
+    return token.is_active(now) and token.replaced_by is None
 
 
 def _allows_screenshot(screen: Screen) -> bool:

@@ -68,7 +68,8 @@ def status(info: TokenInfo, now: datetime | None = None, *, short: bool = False)
             return f"expires {relative(info.expires_at, now)}"
         seconds = (info.expires_at - now).total_seconds()
         if seconds >= 86400:
-            days = int(seconds // 86400)
+            # To the nearest day: a token made "for 5 days" a moment ago expires in 5 days, not 4.
+            days = round(seconds / 86400)
             return f"expires in {days} day{'' if days == 1 else 's'}"
         if seconds >= 3600:
             return f"expires in {int(seconds // 3600)} h"

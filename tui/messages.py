@@ -7,7 +7,7 @@ from datetime import datetime
 
 from textual.message import Message
 
-from store import FormAccess, NewToken, Scope, TokenInfo
+from store import FormAccess, LifetimePolicy, NewToken, Scope, TokenInfo
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +39,8 @@ class TokensLoaded(Message):
     tokens: list[TokenInfo]
     access: list[FormAccess]
     select_id: str | None = None
+    #: The administrators' lifetime policy, which the add dialog keeps to.
+    policy: LifetimePolicy | None = None
 
 
 @dataclass
@@ -86,10 +88,3 @@ class TokenRotated(Message):
 @dataclass
 class TokenEdited(Message):
     info: TokenInfo
-
-
-@dataclass
-class ExpiringFound(Message):
-    """Usable tokens of the account that stop within the warning window (read at start-up)."""
-
-    tokens: list[TokenInfo]

@@ -1,4 +1,5 @@
-"""The navigation sidebar: Account settings → Profile, API tokens."""
+"""The navigation sidebar: Account settings → Profile, API tokens; under them, how many tokens
+expire within a week."""
 
 from __future__ import annotations
 
@@ -18,11 +19,20 @@ class Sidebar(Vertical):
     Sidebar > Label { padding: 0 1; color: $text-muted; text-style: bold; }
     Sidebar > OptionList { border: none; padding: 0 0 0 1; background: transparent; height: auto; }
     Sidebar > OptionList:focus { border: none; background-tint: $foreground 5%; }
+    Sidebar > #expiring { padding: 0 0 0 2; color: $text-warning; display: none; }
+    Sidebar > #expiring.-some { display: block; }
     """
 
     def compose(self) -> ComposeResult:
         yield Label("Account settings")
         yield OptionList(*(Option(title, id=key) for key, title in PAGES), id="nav")
+        yield Label("", id="expiring", markup=False)
+
+    def show_expiring(self, count: int) -> None:
+        """How many of the account's tokens stop within a week (hidden when none do)."""
+        label = self.query_one("#expiring", Label)
+        label.update(f"⚠ {count} {'expires' if count == 1 else 'expire'} soon" if count else "")
+        label.set_class(count > 0, "-some")
 
     def select(self, page: str) -> None:
         nav = self.query_one("#nav", OptionList)
