@@ -51,11 +51,11 @@ def expires(info: TokenInfo) -> str:
     return day(info.expires_at - timedelta(microseconds=1))
 
 
-def status(info: TokenInfo, now: datetime | None = None, *, short: bool = False) -> str:
+def status(info: TokenInfo, now: datetime | None = None, *, short: bool = False, width: int = 17) -> str:
     """``active``, ``expires in 3 days``, ``rotated, stops in 5 hours``, ``expired``, ``revoked``.
 
-    ``short`` (for the app's list, at most 17 cells): ``expires in 3 days``, ``expires in 5 h``,
-    ``rotated``.
+    ``short`` (for the app's list): at most ``width`` cells — ``expires in 3 days``,
+    ``expires in 5 h`` or ``rotated`` in 17, ``3 days left`` in 12.
     """
     from store import TokenStatus
 
@@ -70,10 +70,13 @@ def status(info: TokenInfo, now: datetime | None = None, *, short: bool = False)
         if seconds >= 86400:
             # To the nearest day: a token made "for 5 days" a moment ago expires in 5 days, not 4.
             days = round(seconds / 86400)
-            return f"expires in {days} day{'' if days == 1 else 's'}"
-        if seconds >= 3600:
-            return f"expires in {int(seconds // 3600)} h"
-        return f"expires in {max(1, int(seconds // 60))} min"
+            span = f"{days} day{'' if days == 1 else 's'}"
+        elif seconds >= 3600:
+            span = f"{int(seconds // 3600)} h"
+        else:
+            span = f"{max(1, int(seconds // 60))} min"
+        worded = f"expires in {span}"
+        return worded if len(worded) <= width else f"{span} left"
     return found.value
 
 

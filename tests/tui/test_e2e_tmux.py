@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from store import InvalidToken, Scope, TokenStore
+from store import Actor, InvalidToken, Scope, TokenStore
 
 pytestmark = pytest.mark.skipif(
     shutil.which("tmux") is None,
@@ -93,7 +93,7 @@ def database(tmp_path: Path) -> Path:
     path = tmp_path / "tokens.db"
     with TokenStore(path) as db:
         db.ensure_account(ACCOUNT)
-        db.create_token(ACCOUNT, EXISTING, Scope.READ_WRITE)
+        db.create_token(Actor(ACCOUNT), EXISTING, Scope.READ_WRITE)
     return path
 
 
@@ -121,7 +121,7 @@ def terminal(tmp_path: Path, database: Path) -> Iterator[Terminal]:
 
 def _token_by_label(path: Path, label: str):  # type: ignore[no-untyped-def]
     with TokenStore(path) as db:
-        matches = [t for t in db.list_tokens(ACCOUNT, include_revoked=True) if t.label == label]
+        matches = [t for t in db.list_tokens(Actor(ACCOUNT), include_revoked=True) if t.label == label]
     assert len(matches) == 1, matches
     return matches[0]
 

@@ -3,6 +3,8 @@ a few lines about tokens, scrolling at once, a filter, and easy to leave."""
 
 from __future__ import annotations
 
+from store import Actor
+
 from pathlib import Path
 
 import pytest
@@ -35,7 +37,7 @@ def demo_db(tmp_path) -> str:  # type: ignore[no-untyped-def]
     path = str(tmp_path / "tokens.db")
     with TokenStore(path) as s:
         s.ensure_account("alice")
-        s.seed_demo("alice")
+        s.seed_demo(Actor("alice"))
     return path
 
 
@@ -52,11 +54,13 @@ async def open_help(pilot) -> None:  # type: ignore[no-untyped-def]
 
 async def test_lists_the_main_screens_keys_from_its_bindings(demo_db) -> None:
     app = TokensApp(db=demo_db, account="alice")
-    async with app.run_test(size=(120, 60)) as pilot:
+    async with app.run_test(size=(120, 70)) as pilot:
         await open_help(pilot)
         text = flat(screen_text(app))
         assert "a Create a new API token" in text
         assert "r Revoke the highlighted token (asks first)" in text
+        assert "o Replace the highlighted token with a new secret" in text
+        assert "e Rename the highlighted token or change its note" in text
         assert "/ Show only tokens whose label contains some text" in text
         assert "ctrl+q Quit the app" in text
         assert "In the token list" in text

@@ -173,7 +173,7 @@ async def test_expiring_tokens_are_counted_listed_and_announced_once(db_path) ->
     app = TokensApp(db=db_path, account="alice")
     async with app.run_test(size=(150, 40)) as pilot:
         await settle(pilot)
-        await wait_for(pilot, lambda: "⚠ 1 expires soon" in screen_text(app))
+        await wait_for(pilot, lambda: "⚠ 1 expiring" in screen_text(app))
         text = screen_text(app)
         assert "expires in 5 days" in text
         warnings = [m for m in _messages(app) if "within 7 days" in m]
@@ -234,3 +234,36 @@ async def test_the_add_dialog_offers_only_what_the_policy_allows(db_path) -> Non
         assert "30 days" in text and "90 days" in text
         assert "1 year" not in text and "No expiry" not in text
         assert "Policy: tokens must expire within 90 days of their creation." in text
+
+
+# ----------------------------------------------------------------------------- snapshots
+
+from pathlib import Path  # noqa: E402
+
+APPS = Path(__file__).parent / "snapshot_apps"
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24)], ids=["60x20", "80x24"])
+def test_snapshot_confirm_rotate(snap_compare, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(APPS / "confirm_rotate_app.py", terminal_size=size)
+
+
+def test_snapshot_confirm_rotate_at_once(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    # From Cancel back to the overlaps, and up twice: "At once".
+    keys = ["shift+tab", "shift+tab", "up", "up"]
+    assert snap_compare(APPS / "confirm_rotate_app.py", terminal_size=(80, 24), press=keys)
+
+
+def test_snapshot_edit_token(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(APPS / "edit_token_app.py", terminal_size=(80, 24))
+
+
+@pytest.mark.parametrize("size", [(80, 40), (120, 50)], ids=["80x40", "120x50"])
+def test_snapshot_add_token_with_databases_and_policy(snap_compare, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(APPS / "add_token_limits_app.py", terminal_size=size)
+
+
+def test_snapshot_add_token_limited_to_one_database(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    # Read & Write, then leave "Field Operations" out: the preview follows.
+    keys = ["tab", "down", "tab", "space"]
+    assert snap_compare(APPS / "add_token_limits_app.py", terminal_size=(80, 40), press=keys)

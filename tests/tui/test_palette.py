@@ -3,6 +3,8 @@ action of the screen it opens over."""
 
 from __future__ import annotations
 
+from store import Actor
+
 import pytest
 
 from store import TokenStore
@@ -18,7 +20,7 @@ def demo_db(tmp_path) -> str:  # type: ignore[no-untyped-def]
     path = str(tmp_path / "tokens.db")
     with TokenStore(path) as s:
         s.ensure_account("alice")
-        s.seed_demo("alice")
+        s.seed_demo(Actor("alice"))
     return path
 
 

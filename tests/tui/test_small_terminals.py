@@ -4,6 +4,8 @@ can draw it says how large the terminal must be."""
 
 from __future__ import annotations
 
+from store import Actor
+
 from pathlib import Path
 
 import pytest
@@ -24,7 +26,7 @@ def demo_db(tmp_path) -> str:  # type: ignore[no-untyped-def]
     path = str(tmp_path / "tokens.db")
     with TokenStore(path) as s:
         s.ensure_account("alice")
-        s.seed_demo("alice")
+        s.seed_demo(Actor("alice"))
     return path
 
 
@@ -59,13 +61,14 @@ async def test_at_60_by_20_the_list_and_the_details_share_the_screen(demo_db) ->
         assert "ID        " in text
 
 
-async def test_the_revoking_account_stays_next_to_its_by(tmp_path) -> None:
+async def test_the_revoking_account_stays_next_to_its_by(tmp_path, monkeypatch) -> None:
     path = str(tmp_path / "tokens.db")
     account = "an-administrator-long-name"
+    monkeypatch.setenv("LOGNAME", account)  # the person at the keyboard is that account
     with TokenStore(path) as s:
         s.ensure_account(account)
-        made = s.create_token(account, "Old laptop", Scope.READ)
-        s.revoke(made.info.id, by=account)
+        made = s.create_token(Actor(account), "Old laptop", Scope.READ)
+        s.revoke(Actor(account), made.info.id)
     app = TokensApp(db=path, account=account)
     async with app.run_test(size=(60, 20)) as pilot:
         await settle(pilot)

@@ -25,7 +25,10 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Button, Footer, Input, RadioButton, RadioSet, SelectionList, Static
+from textual.strip import Strip
+from textual.widgets.option_list import OptionDoesNotExist
 from textual.widgets.selection_list import Selection
+from rich.segment import Segment
 
 from store import (
     ALL_ACTIONS,
@@ -221,6 +224,31 @@ class ChoiceSet(RadioSet):
         self.screen.focus_next()
 
 
+class DatabaseChoices(SelectionList[str]):
+    """The databases a new token may reach. A chosen one is marked ✓ and a left-out one is blank,
+    so the difference does not rest on colour (Textual draws an X either way).
+
+    | Key(s) | Description |
+    | :- | :- |
+    | up, down | Move between databases. |
+    | space, enter | Include or leave out the highlighted database. |
+    """
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        segments = list(strip)
+        try:
+            selection = self.get_option_at_index(round(self.scroll_offset.y) + y)
+        except OptionDoesNotExist:
+            return strip
+        if len(segments) < 2:
+            return strip
+        inner = segments[1]
+        mark = "✓" if selection.value in self.selected else " "
+        segments[1] = Segment(mark, inner.style, inner.control)
+        return Strip(segments, strip.cell_length)
+
+
 class AddTokenScreen(DialogScreen[AddTokenRequest | None]):
     """Ask for a new token's label, scope and expiry.
 
@@ -387,7 +415,7 @@ class AddTokenScreen(DialogScreen[AddTokenRequest | None]):
             yield Static(id="scope-help", markup=False)
             if len(self._database_names) > 1:
                 chosen = self._initial_databases
-                databases: SelectionList[str] = SelectionList(
+                databases = DatabaseChoices(
                     *(Selection(Content(strip_controls(name)), name, chosen is None or name in chosen)
                       for name in self._database_names),
                     id="databases",

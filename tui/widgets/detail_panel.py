@@ -49,7 +49,8 @@ def describe_token(token: TokenInfo, now: datetime) -> Content:
             lines.append(_field("  from", fmt.safe(token.last_used_address)))
         if token.last_used_agent:
             lines.append(_field("  client", fmt.safe(token.last_used_agent)))
-    lines.append(_field("Databases", fmt.databases(token)))
+    if token.databases is not None:
+        lines.append(_field("Databases", fmt.databases(token)))
     if token.replaces is not None:
         lines.append(_field("Replaces", token.replaces))
     if token.replaced_by is not None:
@@ -142,7 +143,7 @@ class DetailPanel(VerticalScroll, can_focus=True):
             with Horizontal(id="detail-buttons"):
                 yield Button("Rotate", id="rotate-button", compact=True)
                 yield Button("Edit", id="edit-button", compact=True)
-                yield Button("Revoke token", id="revoke-button", variant="error", compact=True)
+            yield Button("Revoke token", id="revoke-button", variant="error", compact=True)
         yield Static(id="detail-access")
 
     @property

@@ -29,9 +29,10 @@ class Sidebar(Vertical):
         yield Label("", id="expiring", markup=False)
 
     def show_expiring(self, count: int) -> None:
-        """How many of the account's tokens stop within a week (hidden when none do)."""
+        """How many of the account's tokens stop within a week (hidden when none do), under
+        "API tokens"; the list says which and when."""
         label = self.query_one("#expiring", Label)
-        label.update(f"⚠ {count} {'expires' if count == 1 else 'expire'} soon" if count else "")
+        label.update(f"⚠ {count} expiring" if count else "")
         label.set_class(count > 0, "-some")
 
     def select(self, page: str) -> None:
