@@ -32,7 +32,7 @@ def host() -> ModalHost:
 
 @pytest.fixture
 def demo_db(tmp_path) -> str:  # type: ignore[no-untyped-def]
-    from store import TokenStore
+    from store import Actor, TokenStore
 
     path = str(tmp_path / "tokens.db")
     with TokenStore(path) as s:

@@ -7,7 +7,7 @@ from store import Actor
 
 import pytest
 
-from store import TokenStore
+from store import Actor, TokenStore
 from tui.app import TokensApp
 from tui.commands import TokenCommands, token_needle
 from tui.widgets.token_table import TokenTable

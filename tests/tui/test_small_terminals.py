@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from store import Scope, TokenStore
+from store import Actor, Scope, TokenStore
 from tui.app import TokensApp
 from tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 from tui.widgets.detail_panel import DetailPanel, describe_token

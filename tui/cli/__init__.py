@@ -22,7 +22,7 @@ from collections.abc import Sequence
 import store
 from store import StoreError
 
-from . import accounts, audit, db, demo, lifecycle, tokens
+from . import accounts, audit, db, demo, lifecycle, ssh, tokens
 from .common import EXIT_FAIL, EXIT_OK, EXIT_USAGE, Parser, UsageError, add_common, err
 
 __all__ = ["build_parser", "main"]
@@ -43,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     lifecycle.register(commands)
     accounts.register(commands)
     audit.register(commands)
+    ssh.register(commands)
     demo.register(commands)
     db.register(commands)
     return parser
@@ -58,11 +59,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     # The subcommands' copies of --db/--account leave no attribute when not given.
     args.db = getattr(args, "db", None)
-    args.account = getattr(args, "account", None)
+    chosen = getattr(args, "account", None)
+    args.account_chosen = chosen is not None
+    args.account = None
     try:
-        args.login = store.validate_account_name(store.login_name())
-        if args.account is not None:
-            args.account = store.validate_account_name(args.account)
+        try:
+            args.login = store.validate_account_name(store.login_name())
+            # An empty --account is a mistake to point out, not a request for the login name.
+            if chosen is not None:
+                args.account = store.validate_account_name(chosen)
+            if args.db is not None:
+                store.resolve_target(args.db)  # an in-memory database is refused before anything runs
+        except (store.InvalidInput, store.DatabaseError) as exc:
+            raise UsageError(str(exc)) from None
         return args.run(args)
     except UsageError as exc:
         err(str(exc))

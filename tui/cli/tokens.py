@@ -50,7 +50,8 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         "--expires",
         default="never",
         metavar="WHEN",
-        help="30d, 90d, 1y, never (default) or a date YYYY-MM-DD (valid through the end of that day, your time zone)",
+        help="30d, 90d, 1y, never (default) or a date YYYY-MM-DD: valid through the end of that day "
+        f"in this computer's time zone ({fmt.local_zone()})",
     )
     create.add_argument(
         "--database",
@@ -127,9 +128,13 @@ def _days(text: str) -> int:
 
 
 def cmd_create(args: argparse.Namespace) -> int:
-    scope = Scope.parse(args.scope)
-    expires_at = store.parse_expiry(args.expires)
-    label = store.validate_label(args.label)
+    try:
+        # Values that can be judged from the command line alone: a bad one is a usage error (64).
+        scope = Scope.parse(args.scope)
+        expires_at = store.parse_expiry(args.expires)
+        label = store.validate_label(args.label)
+    except store.InvalidInput as exc:
+        raise UsageError(str(exc)) from None
     with open_store(args) as db:
         new = db.create_token(resolve_actor(db, args), label, scope, expires_at, databases=args.database, note=args.note)
     info = new.info
@@ -159,8 +164,8 @@ def cmd_list(args: argparse.Namespace) -> int:
                 tokens = []  # listing creates nothing: an account not yet used simply has no tokens
     now = store.utcnow()
     if args.json:
-        json.dump([t.as_dict(now) for t in tokens], sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        # One string, one write: json.dump's many small writes cost more than the encoding.
+        sys.stdout.write(json.dumps([t.as_dict(now) for t in tokens], ensure_ascii=False, indent=2) + "\n")
         return EXIT_OK
     if not tokens:
         hint = "" if args.all else " (revoked ones are hidden; --all shows them)"
@@ -218,9 +223,9 @@ def print_table(tokens: list[store.TokenInfo], now: datetime, *, with_account: b
              fmt.when(t.created_at), fmt.expires(t), fmt.relative(t.last_used_at, now), fmt.status(t, now),
              *((fmt.link(t),) if linked else ()))
         )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    widths = [max(fmt.cells(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+        print("  ".join(fmt.pad(cell, width) for cell, width in zip(row, widths, strict=True)).rstrip())
 
 
 def cmd_revoke(args: argparse.Namespace) -> int:
@@ -343,12 +348,14 @@ def cmd_verify(args: argparse.Namespace) -> int:
     token = read_token_from_stdin()
     try:
         with open_store(args) as db:
-            form_id = db.find_form(check[1])[0] if check else None
+            # The token first: someone holding no valid token learns nothing, not even whether
+            # a form of that name exists.
             try:
                 principal = db.authenticate(token, client_address=args.client_address, user_agent=args.user_agent)
             except store.InvalidToken:
                 print(json.dumps({"active": False}))
                 return EXIT_FAIL
+            form_id = db.find_form(check[1])[0] if check else None
             answer: dict[str, object] = {
                 "active": True,
                 "account": principal.account,

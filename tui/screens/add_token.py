@@ -33,7 +33,6 @@ from rich.segment import Segment
 from store import (
     ALL_ACTIONS,
     EXPIRY_CHOICES,
-    LABEL_MAX,
     NOTE_MAX,
     FormAccess,
     InvalidExpiry,
@@ -42,6 +41,7 @@ from store import (
     LifetimePolicy,
     Scope,
     effective_actions,
+    label_key,
     limit_to_databases,
     parse_expiry,
     strip_controls,
@@ -50,6 +50,7 @@ from store import (
     validate_note,
 )
 
+from ..format import local_zone
 from ..messages import AddTokenRequest
 from ..textual_private import highlight, highlighted_index
 from ..widgets.plain_input import PlainInput
@@ -63,7 +64,9 @@ DUPLICATE_LABEL = (
     "You already have an active token with this label. Use one label per application and device."
 )
 LABEL_HINT = "One label per application and device, so you know which token to revoke."
-DATE_HINT = "The token works until the end of that day (UTC)."
+def date_hint() -> str:
+    """Dates are read in this computer's time zone (over SSH, the server's): the hint names it."""
+    return f"The token works until the end of that day ({local_zone()})."
 LIMIT_NOTE = "A token can only limit: never more than your own permission on a form."
 CONTROLS_REMOVED = "Removed control characters (such as escape codes) from the pasted text."
 
@@ -84,12 +87,12 @@ def _sentence(reason: str) -> str:
 
 
 def label_problem(value: str, taken: frozenset[str]) -> str | None:
-    """Why the store would refuse this label, or ``None``. ``taken`` holds casefolded labels."""
+    """Why the store would refuse this label, or ``None``. ``taken`` holds the labels' keys."""
     try:
         label = validate_label(value)
     except InvalidLabel as error:
         return _sentence(str(error))
-    if label.casefold() in taken:
+    if label_key(label) in taken:
         return DUPLICATE_LABEL
     return None
 
@@ -365,7 +368,7 @@ class AddTokenScreen(DialogScreen[AddTokenRequest | None]):
         note: str = "",
     ) -> None:
         super().__init__()
-        self._taken = frozenset(existing.strip().casefold() for existing in existing_labels)
+        self._taken = frozenset(label_key(existing) for existing in existing_labels)
         self._initial_label = label
         self._initial_scope = Scope.parse(scope)
         #: The account's forms with what it is granted (any scope's view of it will do).
@@ -396,7 +399,8 @@ class AddTokenScreen(DialogScreen[AddTokenRequest | None]):
             label = PlainInput(
                 self._initial_label,
                 placeholder="e.g. Power BI – office laptop",
-                max_length=LABEL_MAX,
+                # No max_length: it would drop a long paste without a word. The rule below says
+                # how long the label is and what the limit is.
                 validators=[_LabelRule(self._taken)],
                 # An untouched empty field is not an error yet; Generate still refuses it.
                 valid_empty=True,
@@ -441,7 +445,7 @@ class AddTokenScreen(DialogScreen[AddTokenRequest | None]):
                     valid_empty=True,
                     id="date",
                 )
-                yield Static(DATE_HINT, id="date-message", classes="message", markup=False)
+                yield Static(date_hint(), id="date-message", classes="message", markup=False)
             note = PlainInput(self._initial_note, placeholder="optional: what uses it, who to ask", max_length=NOTE_MAX,
                               id="note", classes="field")
             note.border_title = "Note"
@@ -502,7 +506,7 @@ class AddTokenScreen(DialogScreen[AddTokenRequest | None]):
 
     def _show_date_problem(self, problem: str | None) -> None:
         message = self.query_one("#date-message", Static)
-        message.update(problem or DATE_HINT)
+        message.update(problem or date_hint())
         message.set_class(problem is not None, "-error")
         self.query_one("#date", Input).set_class(problem is not None, "-invalid")
 

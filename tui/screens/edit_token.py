@@ -13,7 +13,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Footer, Input, Static
 
-from store import LABEL_MAX, NOTE_MAX, InvalidInput, TokenInfo, strip_controls, validate_note
+from store import NOTE_MAX, InvalidInput, TokenInfo, label_key, strip_controls, validate_note
 
 from ..widgets.plain_input import PlainInput
 from .add_token import _sentence, label_problem
@@ -66,7 +66,7 @@ class EditTokenScreen(DialogScreen[EditTokenRequest | None]):
         super().__init__()
         self._info = info
         # Its own label (in another case) is no clash.
-        self._taken = frozenset(label.strip().casefold() for label in other_labels) - {info.label.casefold()}
+        self._taken = frozenset(label_key(label) for label in other_labels) - {label_key(info.label)}
         self._error = _sentence(error) if error else None
 
     def compose(self) -> ComposeResult:
@@ -75,7 +75,7 @@ class EditTokenScreen(DialogScreen[EditTokenRequest | None]):
             yield Static(Content.assemble(("Token id: ", "bold"), strip_controls(self._info.id)), id="details")
             if self._error:
                 yield Static(Content.assemble(("Not saved. ", "bold"), self._error), id="form-error")
-            label = PlainInput(self._info.label, max_length=LABEL_MAX, id="label", classes="field")
+            label = PlainInput(self._info.label, id="label", classes="field")
             label.border_title = "Label"
             yield label
             yield Static("", id="label-message", classes="message", markup=False)

@@ -8,7 +8,7 @@ all the same, because its rule changes: a token's life may now be shortened (tha
 it), and a token limited to some databases stays so limited.
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0003
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
