@@ -64,19 +64,18 @@ def status(info: TokenInfo, now: datetime | None = None, *, short: bool = False,
     if found in (TokenStatus.ACTIVE, TokenStatus.EXPIRES_SOON) and info.replaced_by is not None:
         return "rotated" if short else f"rotated, stops {relative(info.expires_at, now)}"
     if found is TokenStatus.EXPIRES_SOON and info.expires_at is not None:
-        if not short:
-            return f"expires {relative(info.expires_at, now)}"
         seconds = (info.expires_at - now).total_seconds()
         if seconds >= 86400:
             # To the nearest day: a token made "for 5 days" a moment ago expires in 5 days, not 4.
             days = round(seconds / 86400)
             span = f"{days} day{'' if days == 1 else 's'}"
         elif seconds >= 3600:
-            span = f"{int(seconds // 3600)} h"
+            hours = int(seconds // 3600)
+            span = f"{hours} h" if short else f"{hours} hour{'' if hours == 1 else 's'}"
         else:
             span = f"{max(1, int(seconds // 60))} min"
         worded = f"expires in {span}"
-        return worded if len(worded) <= width else f"{span} left"
+        return worded if not short or len(worded) <= width else f"{span} left"
     return found.value
 
 

@@ -156,7 +156,7 @@ def test_list_expiring_exits_1_when_some_token_stops_soon(tokens, create, id_of)
     assert found.code == 1
     assert [t["id"] for t in found.json] == [id_of(soon)]
     table = tokens("list", "--expiring", "7d")
-    assert table.code == 1 and "expires in 2 days" in table.out
+    assert table.code == 1 and "expires in 3 days" in table.out
     assert tokens("list", "--expiring", "100d").code == 1
     assert tokens("list", "--expiring", "whenever").code == 1
 

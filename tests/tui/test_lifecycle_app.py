@@ -39,8 +39,12 @@ def known(db_path) -> tuple[str, str]:  # type: ignore[no-untyped-def]
     return new.info.id, new.secret
 
 
+def _tokens_screen(app: TokensApp):  # type: ignore[no-untyped-def]
+    return app.sections["tokens"]
+
+
 def _select(app: TokensApp, token_id: str) -> None:
-    app.select_token(token_id)
+    _tokens_screen(app).select_token(token_id)
 
 
 async def _leave_reveal(pilot, app: TokensApp) -> None:  # type: ignore[no-untyped-def]
@@ -62,7 +66,7 @@ def _messages(app: TokensApp) -> list[str]:
 
 async def test_rotate_asks_stating_the_overlap_then_reveals_the_new_secret_once(db_path, known) -> None:  # type: ignore[no-untyped-def]
     token_id, old_secret = known
-    app = TokensApp(db=db_path, account="alice")
+    app = TokensApp(db=db_path, login="alice")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         _select(app, token_id)
@@ -96,7 +100,7 @@ async def test_rotate_asks_stating_the_overlap_then_reveals_the_new_secret_once(
 
 async def test_cancelling_a_rotation_changes_nothing(db_path, known) -> None:  # type: ignore[no-untyped-def]
     token_id, secret = known
-    app = TokensApp(db=db_path, account="alice")
+    app = TokensApp(db=db_path, login="alice")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         _select(app, token_id)
@@ -112,7 +116,7 @@ async def test_cancelling_a_rotation_changes_nothing(db_path, known) -> None:  #
 
 async def test_rotate_with_no_overlap_stops_the_old_token_and_the_list_says_rotated(db_path, known) -> None:  # type: ignore[no-untyped-def]
     token_id, old_secret = known
-    app = TokensApp(db=db_path, account="alice")
+    app = TokensApp(db=db_path, login="alice")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         _select(app, token_id)
@@ -127,14 +131,14 @@ async def test_rotate_with_no_overlap_stops_the_old_token_and_the_list_says_rota
         # A rotated token no longer offers Rotate.
         _select(app, token_id)
         await settle(pilot)
-        assert app.check_action("rotate_token", ()) is None
+        assert _tokens_screen(app).check_action("rotate_token", ()) is None
     with TokenStore(db_path) as s, pytest.raises(InvalidToken):
         s.authenticate(old_secret)
 
 
 async def test_rotate_is_in_the_palette(db_path, known) -> None:  # type: ignore[no-untyped-def]
     token_id, _ = known
-    app = TokensApp(db=db_path, account="alice")
+    app = TokensApp(db=db_path, login="alice")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         _select(app, token_id)
@@ -150,7 +154,7 @@ async def test_rotate_is_in_the_palette(db_path, known) -> None:  # type: ignore
 
 async def test_rename_and_note_from_the_keyboard(db_path, known) -> None:  # type: ignore[no-untyped-def]
     token_id, _ = known
-    app = TokensApp(db=db_path, account="alice")
+    app = TokensApp(db=db_path, login="alice")
     async with app.run_test(size=(150, 40)) as pilot:
         await settle(pilot)
         _select(app, token_id)
@@ -170,7 +174,7 @@ async def test_rename_and_note_from_the_keyboard(db_path, known) -> None:  # typ
 
 
 async def test_expiring_tokens_are_counted_listed_and_announced_once(db_path) -> None:  # type: ignore[no-untyped-def]
-    app = TokensApp(db=db_path, account="alice")
+    app = TokensApp(db=db_path, login="alice")
     async with app.run_test(size=(150, 40)) as pilot:
         await settle(pilot)
         await wait_for(pilot, lambda: "⚠ 1 expiring" in screen_text(app))
@@ -188,10 +192,10 @@ async def test_no_warning_when_nothing_expires_soon(tmp_path) -> None:  # type: 
     with TokenStore(path) as s:
         s.ensure_account("alice")
         s.create_token(ALICE, "Long", "read", s.now() + timedelta(days=60))
-    app = TokensApp(db=path, account="alice")
+    app = TokensApp(db=path, login="alice")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        assert app.loaded
+        assert _tokens_screen(app).loaded
         assert "expire" not in " ".join(_messages(app))
         assert "expires soon" not in screen_text(app)
 
@@ -200,7 +204,7 @@ async def test_no_warning_when_nothing_expires_soon(tmp_path) -> None:  # type: 
 
 
 async def test_the_add_dialog_previews_access_as_scope_and_databases_change(db_path) -> None:  # type: ignore[no-untyped-def]
-    app = TokensApp(db=db_path, account="alice")
+    app = TokensApp(db=db_path, login="alice")
     async with app.run_test(size=(120, 50)) as pilot:
         await settle(pilot)
         await pilot.press("a")
@@ -225,7 +229,7 @@ async def test_the_add_dialog_previews_access_as_scope_and_databases_change(db_p
 async def test_the_add_dialog_offers_only_what_the_policy_allows(db_path) -> None:  # type: ignore[no-untyped-def]
     with TokenStore(db_path) as s:
         s.set_lifetime_policy(ALICE, max_lifetime=timedelta(days=90))
-    app = TokensApp(db=db_path, account="alice")
+    app = TokensApp(db=db_path, login="alice")
     async with app.run_test(size=(120, 50)) as pilot:
         await settle(pilot)
         await pilot.press("a")

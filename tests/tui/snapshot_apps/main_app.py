@@ -18,6 +18,8 @@ from tui.messages import StoreOpened
 
 NOW = datetime(2025, 3, 3, 12, 0, tzinfo=UTC)
 
+ALICE = Actor("alice")
+
 
 class FixedMainApp(TokensApp):
     """The real app; only the database's place in the header is fixed (it is a temporary file)."""
@@ -39,10 +41,10 @@ def build(app_class: type[FixedMainApp] = FixedMainApp) -> FixedMainApp:
     try:
         with TokenStore(path, clock=lambda: NOW) as demo:
             demo.ensure_account("alice")
-            demo.seed_demo(Actor("alice"))
+            demo.seed_demo(ALICE)
     finally:
         tokenstring.new_token_id = make_id
-    return app_class(db=str(path), account="alice", clock=lambda: NOW)
+    return app_class(db=str(path), login="alice", clock=lambda: NOW)
 
 
 app = build()
