@@ -33,8 +33,13 @@ from .errors import (
 from .paths import ENV_DB, default_db_path, describe, resolve_target
 from .types import (
     ALL_ACTIONS,
+    DEFAULT_OVERLAP,
     EXPIRES_SOON,
+    MAX_OVERLAP,
     SCHEMA_HEAD,
+    LifetimePolicy,
+    describe_duration,
+    limit_to_databases,
     AccountInfo,
     Action,
     Actor,
@@ -56,11 +61,14 @@ from .types import (
 from .validation import (
     EXPIRY_CHOICES,
     LABEL_MAX,
+    NOTE_MAX,
+    parse_duration,
     label_key,
     parse_expiry,
     strip_controls,
     validate_account_name,
     validate_label,
+    validate_note,
 )
 
 if TYPE_CHECKING:
@@ -71,6 +79,8 @@ if TYPE_CHECKING:
 _PUBKEY = ("InvalidKey", "SshKeyInfo", "check_fingerprint", "parse_public_key")
 
 __all__ = [
+    "PUBLIC_KEY_MAX",
+    "quick_list_tokens",
     "InvalidKey",
     "SshKeyInfo",
     "check_fingerprint",
@@ -83,6 +93,14 @@ __all__ = [
     "NotAllowed",
     "TokenPage",
     "label_key",
+    "DEFAULT_OVERLAP",
+    "LifetimePolicy",
+    "MAX_OVERLAP",
+    "NOTE_MAX",
+    "describe_duration",
+    "limit_to_databases",
+    "parse_duration",
+    "validate_note",
     "ENV_DB",
     "SCHEMA_HEAD",
     "EXPIRES_SOON",
@@ -139,4 +157,13 @@ def __getattr__(name: str) -> Any:
         from . import pubkey
 
         return getattr(pubkey, name)
+    if name == "PUBLIC_KEY_MAX":
+        from .pubkey import LINE_MAX
+
+        return LINE_MAX
+    if name == "quick_list_tokens":
+        # A listing that reads a current SQLite file without importing the database layer.
+        from . import quick
+
+        return quick.list_tokens
     raise AttributeError(f"module 'store' has no attribute {name!r}")

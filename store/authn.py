@@ -26,8 +26,10 @@ from . import tokenstring
 from .accounts import GRANT_COLUMNS
 from .engine import StoreEngine
 from .errors import InvalidInput, InvalidToken
-from .models import Account, Grant, Token
+from .lifecycle import allows_database
+from .models import Account, Form, Grant, Token
 from .types import Action, Principal, Scope
+from .validation import CLIENT_ADDRESS_MAX, USER_AGENT_MAX, clean_caller_text
 
 _SCOPES = {scope.value: scope for scope in Scope}
 
@@ -117,7 +119,7 @@ class Authenticator:
             for column in self.row_select.selected_columns
         )
 
-    def authenticate(self, token: str) -> Principal:
+    def authenticate(self, token: str, client_address: str | None = None, user_agent: str | None = None) -> Principal:
         token_id, secret = tokenstring.parse(token)
         row = self._row(token_id)
         if row is None:
@@ -140,7 +142,7 @@ class Authenticator:
             known = _Verified(fingerprint, name)
             self.cache.put(token_id, known)
         if last_used is None or now - last_used >= LAST_USED_INTERVAL:
-            self._touch(token_id, now)
+            self._touch(token_id, now, client_address, user_agent)
         return Principal(account_id, known.account, token_id, _SCOPES[scope], expires)
 
     def _row(self, token_id: str) -> tuple | None:  # type: ignore[type-arg]
@@ -183,12 +185,17 @@ class Authenticator:
             for process, value in zip(self._processors, row, strict=True)
         )
 
-    def _touch(self, token_id: str, now: datetime) -> None:
+    def _touch(self, token_id: str, now: datetime, client_address: str | None, user_agent: str | None) -> None:
         cutoff = now - LAST_USED_INTERVAL
+        # The caller's description is cleaned only here, once a minute at most, not on every call.
         statement = (
             update(_T)
             .where(_T.c.id == token_id, or_(_T.c.last_used_at.is_(None), _T.c.last_used_at <= cutoff))
-            .values(last_used_at=now)
+            .values(
+                last_used_at=now,
+                last_used_address=clean_caller_text(client_address, CLIENT_ADDRESS_MAX),
+                last_used_agent=clean_caller_text(user_agent, USER_AGENT_MAX),
+            )
         )
         dialect = self._db.dialect
         # Last-used is best effort: a busy database must neither turn a valid token away nor make
@@ -220,17 +227,20 @@ class Authenticator:
         # The token's own row decides, not what the principal object claims: a scope, revocation
         # or expiry is read afresh on every call.
         query = (
-            select(Token.revoked_at, Token.expires_at, Token.scope, column, Account.disabled_at)
+            select(Token.revoked_at, Token.expires_at, Token.scope, column, Account.disabled_at,
+                   Token.databases, Form.database_id)
             .select_from(Token)
             .join(Account, Account.id == Token.account_id)
             .outerjoin(Grant, and_(Grant.account_id == Token.account_id, Grant.form_id == form_id))
+            .outerjoin(Form, Form.id == form_id)
             .where(Token.id == principal.token_id)
         )
         with self._db.translate(), self._db.engine.connect() as connection:
             row = connection.execute(query).first()
         if row is None:
             return False
-        revoked_at, expires_at, scope, allowed, disabled_at = row
+        revoked_at, expires_at, scope, allowed, disabled_at, databases, database_id = row
         if revoked_at is not None or disabled_at is not None or (expires_at is not None and expires_at <= self._clock()):
             return False
-        return bool(allowed) and action in Scope(scope).actions
+        # Grant ∩ scope ∩ the token's databases: a token limited to some databases does nothing elsewhere.
+        return bool(allowed) and action in Scope(scope).actions and allows_database(databases, database_id)

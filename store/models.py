@@ -113,6 +113,17 @@ class Token(SQLModel, table=True):
     revoked_by_id: int | None = Field(
         default=None, sa_column=Column(ForeignKey("account.id"), nullable=True)
     )
+    #: Free text its owner may change; it decides nothing.
+    note: str | None = Field(default=None, sa_column=Column(String(500), nullable=True))
+    #: The databases the token is limited to, as ``",3,7,"`` (their ids); ``None``: all the
+    #: account can reach. Set at creation and never changed (the trigger refuses it).
+    databases: str | None = Field(default=None, sa_column=Column(String(2000), nullable=True))
+    #: Rotation: the token this one replaces, and the token that replaced this one.
+    replaces_id: str | None = Field(default=None, sa_column=Column(String(12), nullable=True))
+    replaced_by_id: str | None = Field(default=None, sa_column=Column(String(12), nullable=True))
+    #: The caller that presented the token last, as its API server described it (bounded, cleaned).
+    last_used_address: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
+    last_used_agent: str | None = Field(default=None, sa_column=Column(String(200), nullable=True))
 
 
 class AuditEvent(SQLModel, table=True):
@@ -165,5 +176,18 @@ class SshKey(SQLModel, table=True):
     created_by_id: int | None = Field(default=None, sa_column=Column(ForeignKey("account.id"), nullable=True))
 
 
+class LifetimePolicy(SQLModel, table=True):
+    """The administrators' cap on token lifetimes: at most one row (id 1); none means no policy."""
+
+    __tablename__ = "lifetime_policy"
+
+    id: int | None = Field(default=None, primary_key=True)
+    max_lifetime_seconds: int | None = None
+    require_expiry: bool = False
+    updated_at: datetime | None = _when(default=None)
+    updated_by_id: int | None = Field(default=None, foreign_key="account.id")
+
+
 # The trigger that makes revocation irreversible (and a token's hash, owner, scope and expiry
-# unchangeable) is part of the schema's migrations: see migrations/versions/0001_initial.py.
+# unchangeable, and a token's life only shorter) is part of the schema's migrations: see
+# migrations/versions/0005_lifecycle.py.

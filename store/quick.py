@@ -27,7 +27,8 @@ from .paths import folder_warnings, resolve_target, tighten
 from .types import SCHEMA_HEAD, Actor, ActorVia, Scope, TokenInfo, as_utc
 
 _COLUMNS = (
-    "SELECT t.id, o.name, t.label, t.scope, t.created_at, t.expires_at, t.last_used_at, t.revoked_at, r.name "
+    "SELECT t.id, o.name, t.label, t.scope, t.created_at, t.expires_at, t.last_used_at, t.revoked_at, r.name, "
+    "t.note, t.databases, t.replaces_id, t.replaced_by_id, t.last_used_address, t.last_used_agent "
     "FROM token t JOIN account o ON o.id = t.account_id LEFT JOIN account r ON r.id = t.revoked_by_id"
 )
 _SCOPES = {scope.value: scope for scope in Scope}
@@ -128,7 +129,10 @@ def _read(
     else:
         query = f"{_COLUMNS} WHERE t.account_id = ?{where} ORDER BY t.created_at DESC, t.id"
         rows = connection.execute(query, (me_id,)).fetchall()
-    return actor, [_info(r) for r in rows]
+    names: dict[int, str] = {}
+    if any(r[10] for r in rows):
+        names = dict(connection.execute("SELECT id, name FROM database").fetchall())
+    return actor, [_info(r, names) for r in rows]
 
 
 def _when(text: str | None) -> datetime | None:
@@ -145,8 +149,15 @@ def _when(text: str | None) -> datetime | None:
 _parse = datetime.fromisoformat
 
 
-def _info(row: tuple) -> TokenInfo:  # type: ignore[type-arg]
-    token_id, owner, label, scope, created, expires, used, revoked, revoked_by = row
+def _info(row: tuple, names: dict[int, str]) -> TokenInfo:  # type: ignore[type-arg]
+    token_id, owner, label, scope, created, expires, used, revoked, revoked_by, *life = row
+    note, databases, replaces, replaced_by, address, agent = life
+    # As lifecycle.enrich fills them in for the store's listing (its encoding: ",1,3,").
+    limited = None
+    if databases is not None:
+        ids = [int(part) for part in databases.strip(",").split(",") if part]
+        limited = tuple(sorted(names.get(i, f"#{i}") for i in ids))
     return TokenInfo(
-        token_id, owner, label, _SCOPES[scope], _when(created), _when(expires), _when(used), _when(revoked), revoked_by  # type: ignore[arg-type]
+        token_id, owner, label, _SCOPES[scope], _when(created), _when(expires), _when(used), _when(revoked),  # type: ignore[arg-type]
+        revoked_by, note, limited, replaces, replaced_by, address, agent,
     )

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import select
 
-from . import access, accounts, audit, tokens, tokenstring
+from . import access, accounts, audit, lifecycle, policy, tokens, tokenstring
 from .authn import Authenticator
 from .engine import StoreEngine
 from .errors import (
@@ -33,6 +33,9 @@ from .schema import SchemaStatus, prepare
 from .schema import status as schema_status
 from .types import (
     ALL_ACTIONS,
+    DEFAULT_OVERLAP,
+    EXPIRES_SOON,
+    LifetimePolicy,
     AccountInfo,
     Action,
     Actor,
@@ -48,7 +51,18 @@ from .types import (
     utcnow,
 )
 from .types import AuditEvent as AuditEventInfo
-from .validation import validate_account_name, validate_label
+from .types import limit_to_databases
+from .validation import validate_account_name, validate_label, validate_note
+
+
+class _Same:
+    """The value of an argument left out: keep what there is (``None`` means "none" there)."""
+
+    def __repr__(self) -> str:
+        return "SAME"
+
+
+SAME = _Same()
 
 
 class TokenStore:
@@ -309,15 +323,29 @@ class TokenStore:
             row = c.execute(select(Token.account_id, Token.scope).where(Token.id == token_id)).first()
             if row is None or not access.may_see(me.id, me.is_admin, row[0]):
                 raise tokens.not_found(token_id)
-            return accounts.access(c, row[0], Scope(row[1]))
+            (info,) = lifecycle.enrich(c, [tokens.get(c, token_id)])  # type: ignore[list-item]
+            # Grant ∩ scope ∩ the token's databases.
+            return limit_to_databases(accounts.access(c, row[0], Scope(row[1])), info.databases)
 
     # ----------------------------------------------------------------------------- tokens
 
-    def create_token(self, actor: Actor, label: str, scope: Scope | str, expires_at: datetime | None = None) -> NewToken:
+    def create_token(
+        self,
+        actor: Actor,
+        label: str,
+        scope: Scope | str,
+        expires_at: datetime | None = None,
+        *,
+        databases: Sequence[str] | None = None,
+        note: str | None = None,
+    ) -> NewToken:
         """Create a token for the actor's account and return it with its secret: the only time the
         secret exists. The label is trimmed and must be unique (compared as
-        :func:`validation.label_key`) among the account's unrevoked, unexpired tokens."""
+        :func:`validation.label_key`) among the account's unrevoked, unexpired tokens.
+        ``databases`` limits the token to those of the account's databases (default: every one it
+        can reach); the expiry must be within the administrators' lifetime policy."""
         label = validate_label(label)
+        note = validate_note(note)
         scope = Scope.parse(scope)
         now = self.now()
         if expires_at is not None:
@@ -330,11 +358,16 @@ class TokenStore:
         del secret
         with self._db.tx(write=True) as c:
             me = access.actor_row(c, actor)
+            policy.check(c, expires_at, now)
+            limited = lifecycle.resolve_databases(c, me.id, databases)
             tokens.insert_token(c, token_id=token_id, account_id=me.id, label=label, scope=scope,
-                                secret_hash=secret_hash, created_at=now, expires_at=expires_at, now=now)
+                                secret_hash=secret_hash, created_at=now, expires_at=expires_at, now=now,
+                                note=note, databases=limited)
             audit.record(c, now, actor, me.id, "token.create", account_id=me.id, token_id=token_id, label=label,
-                         scope=scope.value, expires_at=expires_at.isoformat() if expires_at else None)
-        info = TokenInfo(token_id, me.name, label, scope, tokens.utc(now), expires_at, None, None, None)
+                         scope=scope.value, expires_at=expires_at.isoformat() if expires_at else None,
+                         **({"databases": list(dict.fromkeys(d.strip() for d in databases))} if databases is not None else {}),
+                         **({"note": note} if note is not None else {}))
+            (info,) = lifecycle.enrich(c, [tokens.get(c, token_id)])  # type: ignore[list-item]
         return NewToken(info=info, secret=token)
 
     def seed_tokens(self, actor: Actor, seeds: Sequence[TokenSeed]) -> list[TokenInfo]:
@@ -374,7 +407,8 @@ class TokenStore:
             row = access.find_account(c, account) if account is not None else me
             if row is None or not access.may_manage(me.id, me.is_admin, row.id):
                 raise UnknownAccount(f"no account named {account!r}")
-            return tokens.list_for(c, row.id, include_revoked=include_revoked)
+            found = tokens.list_for(c, row.id, include_revoked=include_revoked)
+            return lifecycle.enrich(c, found, account_id=row.id)
 
     def list_all_tokens(
         self,
@@ -400,6 +434,7 @@ class TokenStore:
         with self._db.tx() as c:
             access.require_admin(c, actor, access.SEE_EVERY_TOKEN)
             found, cursor = tokens.page(c, filters, self.now(), after=after, limit=limit)
+            found = lifecycle.enrich(c, found)
         return TokenPage(found, cursor)
 
     def count_tokens(
@@ -425,7 +460,8 @@ class TokenStore:
             row = tokens.owner_of(c, token_id)
             if row is None or not access.may_see(me.id, me.is_admin, row.account_id):
                 raise tokens.not_found(token_id)
-            return tokens.get(c, token_id)  # type: ignore[return-value]
+            (info,) = lifecycle.enrich(c, [tokens.get(c, token_id)])  # type: ignore[list-item]
+            return info
 
     def lookup(self, actor: Actor, token: str) -> TokenInfo:
         """Whose is this token string (found in a log or a repository)? Revoked and expired
@@ -541,18 +577,151 @@ class TokenStore:
 
     # ----------------------------------------------------------------------------- presenting
 
-    def authenticate(self, token: str) -> Principal:
+    def authenticate(self, token: str, *, client_address: str | None = None, user_agent: str | None = None) -> Principal:
         """Who presents this token, or :class:`InvalidToken` (never saying which part was wrong).
 
         Garbage is refused offline. A known token costs one indexed row read: Argon2 runs once
         per token and process, then a SHA-256 of the secret is compared in constant time. The row
         is read on every call, so revocation and expiry act on the very next request everywhere.
+
+        ``client_address`` and ``user_agent`` describe the caller, as the API server calling this
+        saw it; they are kept (bounded, cleaned) with the last-used time, at most once a minute.
         """
-        return self._authn.authenticate(token)
+        return self._authn.authenticate(token, client_address, user_agent)
 
     def authorize(self, principal: Principal, action: Action | str, form_id: int) -> bool:
         """May this principal take ``action`` on the records of the form? Grant ∩ scope, read now."""
         return self._authn.authorize(principal, action, form_id)
+
+    # ----------------------------------------------------------------------------- a token's life
+
+    def rotate(
+        self,
+        actor: Actor,
+        token_id: str,
+        *,
+        overlap: timedelta = DEFAULT_OVERLAP,
+        expires_at: datetime | None | _Same = SAME,
+    ) -> NewToken:
+        """Replace a token with a new one (same label, scope, databases and note), revealed once.
+
+        The old token keeps working for ``overlap`` (0 to 7 days; default 24 hours) and then stops,
+        so the program using it can move to the new secret without an outage. The new token lives
+        as long as the old one was made to, from now (or until ``expires_at`` if given), within the
+        lifetime policy. Both tokens record the link; one audit event records the rotation.
+        Refused for a revoked or expired token, and for one in the middle of a rotation.
+        """
+        lifecycle.check_overlap(overlap)
+        if isinstance(expires_at, datetime):
+            expires_at = tokens.utc(expires_at)
+        new_id, secret, token = tokenstring.generate()
+        # Argon2 before the transaction, so the write lock is held only for the writes.
+        secret_hash = self._hasher.hash(secret)
+        del secret
+        now = self.now()
+        with self._db.tx(write=True) as c:
+            me = access.actor_row(c, actor)
+            old = lifecycle.lifecycle_row(c, token_id, lock=True)
+            if old is None or not access.may_see(me.id, me.is_admin, old.account_id):
+                raise tokens.not_found(token_id)
+            lifecycle.check_rotatable(c, old, now)
+            expiry = lifecycle.successor_expiry(old, now) if isinstance(expires_at, _Same) else expires_at
+            if expiry is not None and expiry <= now:
+                raise InvalidExpiry("the expiry must be in the future")
+            policy.check(c, expiry, now)
+            # The old token gives its label up first: the label stays unique among active tokens.
+            stops_at = lifecycle.retire(c, old, new_id, now + overlap)
+            tokens.insert_token(c, token_id=new_id, account_id=old.account_id, label=old.label,
+                                scope=Scope(old.scope), secret_hash=secret_hash, created_at=now,
+                                expires_at=expiry, now=now, note=old.note, databases=old.databases,
+                                replaces_id=old.id)
+            audit.record(c, now, actor, me.id, "token.rotate", account_id=old.account_id, token_id=old.id,
+                         label=old.label, replaced_by=new_id, overlap_seconds=int(overlap.total_seconds()),
+                         old_stops_at=stops_at.isoformat(), expires_at=expiry.isoformat() if expiry else None)
+            (info,) = lifecycle.enrich(c, [tokens.get(c, new_id)])  # type: ignore[list-item]
+        return NewToken(info=info, secret=token)
+
+    def edit_token(self, actor: Actor, token_id: str, *, label: str | None = None, note: str | None = None) -> TokenInfo:
+        """Rename a token and/or set its note (``""`` clears it). Neither changes what it can do.
+
+        The new label must be unique (compared as labels are) among the account's active tokens.
+        """
+        if label is None and note is None:
+            raise InvalidInput("nothing to change: give a new label, a note, or both")
+        new_label = validate_label(label) if label is not None else None
+        new_note = validate_note(note) if note is not None else None
+        now = self.now()
+        with self._db.tx(write=True) as c:
+            me = access.actor_row(c, actor)
+            row = lifecycle.lifecycle_row(c, token_id, lock=True)
+            if row is None or not access.may_see(me.id, me.is_admin, row.account_id):
+                raise tokens.not_found(token_id)
+            changes: dict[str, object] = {}
+            if new_label is not None and new_label != row.label:
+                lifecycle.set_label(c, row, new_label, now)
+                changes["renamed"] = [row.label, new_label]
+            if note is not None and new_note != row.note:
+                lifecycle.set_note(c, token_id, new_note)
+                changes["note"] = [row.note, new_note]
+            if changes:
+                audit.record(c, now, actor, me.id, "token.edit", account_id=row.account_id, token_id=token_id,
+                             label=new_label or row.label, **changes)
+            (info,) = lifecycle.enrich(c, [tokens.get(c, token_id)])  # type: ignore[list-item]
+        return info
+
+    def expiring_tokens(self, actor: Actor, within: timedelta = EXPIRES_SOON) -> list[TokenInfo]:
+        """The actor's usable tokens that stop within ``within``, soonest first. A token replaced
+        by a rotation is left out: its end is planned."""
+        if within < timedelta(0):
+            raise InvalidInput("the window must be 0 or more")
+        now = self.now()
+        found = [t for t in self.list_tokens(actor) if t.expires_within(within, now)]
+        return sorted(found, key=lambda t: (t.expires_at, t.id))  # type: ignore[arg-type,return-value]
+
+    def lifetime_policy(self) -> LifetimePolicy:
+        """The administrators' cap on token lifetimes (no cap until one is set)."""
+        with self._db.tx() as c:
+            return policy.load(c)
+
+    def set_lifetime_policy(
+        self,
+        actor: Actor,
+        *,
+        max_lifetime: timedelta | None | _Same = SAME,
+        require_expiry: bool | None = None,
+    ) -> LifetimePolicy:
+        """Set the lifetime policy (administrators only). ``max_lifetime=None`` removes the cap;
+        an argument left out keeps its value. Existing tokens are not changed:
+        :meth:`policy_violations` lists those beyond it."""
+        if not isinstance(max_lifetime, _Same):
+            policy.validate_lifetime(max_lifetime)
+        now = self.now()
+        with self._db.tx(write=True) as c:
+            me = access.require_admin(c, actor, "set the lifetime policy")
+            current = policy.load(c)
+            lifetime = current.max_lifetime if isinstance(max_lifetime, _Same) else max_lifetime
+            required = current.require_expiry if require_expiry is None else require_expiry
+            policy.save(c, lifetime, required, now, me.id)
+            after = policy.load(c)
+            audit.record(c, now, actor, me.id, "policy.set", account_id=None,
+                         max_lifetime_seconds=int(lifetime.total_seconds()) if lifetime else None,
+                         require_expiry=required, policy=after.describe())
+            return after
+
+    def policy_violations(self, actor: Actor) -> list[TokenInfo]:
+        """Usable tokens that outlive what the policy allows a token made now: every account's for
+        an administrator, the actor's own otherwise. Oldest first."""
+        now = self.now()
+        with self._db.tx() as c:
+            me = access.actor_row(c, actor)
+            condition = policy.violations(policy.load(c), now)
+            if condition is None:
+                return []
+            query = tokens.INFO.where(condition)
+            if not me.is_admin:
+                query = query.where(Token.account_id == me.id)
+            rows = c.execute(query.order_by(Token.created_at, Token.id)).all()
+            return lifecycle.enrich(c, [tokens.to_info(row) for row in rows])
 
     # ----------------------------------------------------------------------------- demo
 

@@ -89,8 +89,11 @@ def insert_token(
     last_used_at: datetime | None = None,
     revoked_at: datetime | None = None,
     now: datetime,
+    **lifecycle: object,
 ) -> None:
     """Insert a token; an unrevoked one must have a label no other unrevoked token of the account has.
+
+    ``lifecycle`` holds the columns a token's life adds (note, databases, replaces_id).
 
     Uniqueness is the partial unique index on (account, label key) where not revoked: no scan of
     the account's labels inside the write lock. An expired token still holds its key in that
@@ -123,6 +126,7 @@ def insert_token(
                 last_used_at=last_used_at,
                 revoked_at=revoked_at,
                 revoked_by_id=account_id if revoked_at is not None else None,
+                **lifecycle,
             )
         )
     except sa_exc.IntegrityError as exc:

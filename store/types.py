@@ -101,6 +101,15 @@ class TokenInfo:
     last_used_at: datetime | None
     revoked_at: datetime | None
     revoked_by: str | None
+    note: str | None = None
+    #: The databases the token is limited to (names); ``None``: every one the account can reach.
+    databases: tuple[str, ...] | None = None
+    #: Rotation: the id of the token this one replaces, and of the token that replaced it.
+    replaces: str | None = None
+    replaced_by: str | None = None
+    #: The caller that presented it last, as the API server described it.
+    last_used_address: str | None = None
+    last_used_agent: str | None = None
 
     def status(self, now: datetime | None = None) -> TokenStatus:
         now = now or utcnow()
@@ -131,7 +140,23 @@ class TokenInfo:
             "status": self.status(now).value,
             "revoked_at": iso(self.revoked_at),
             "revoked_by": self.revoked_by,
+            "note": self.note,
+            "databases": list(self.databases) if self.databases is not None else None,
+            "replaces": self.replaces,
+            "replaced_by": self.replaced_by,
+            "last_used_from": {"address": self.last_used_address, "user_agent": self.last_used_agent},
         }
+
+    def expires_within(self, window: timedelta, now: datetime | None = None) -> bool:
+        """Usable now and stopping within ``window`` — unless it was replaced by a rotation, whose
+        end is planned and no surprise."""
+        now = now or utcnow()
+        return (
+            self.is_active(now)
+            and self.replaced_by is None
+            and self.expires_at is not None
+            and self.expires_at - now <= window
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +199,86 @@ class FormAccess:
     form: str
     granted: frozenset[Action]
     effective: frozenset[Action]
+
+
+def limit_to_databases(forms: list[FormAccess], databases: tuple[str, ...] | list[str] | None) -> list[FormAccess]:
+    """A token limited to some databases can do nothing on the forms of the others:
+    effective access = grant ∩ scope ∩ (the form's database among the token's)."""
+    if databases is None:
+        return list(forms)
+    chosen = set(databases)
+    return [f if f.database in chosen else FormAccess(f.form_id, f.database, f.form, f.granted, frozenset()) for f in forms]
+
+
+#: Rotation: how long the old token keeps working by default, and at most.
+DEFAULT_OVERLAP = timedelta(hours=24)
+MAX_OVERLAP = timedelta(days=7)
+
+
+@dataclass(frozen=True, slots=True)
+class LifetimePolicy:
+    """The administrators' cap on token lifetimes, applied to every creation and rotation.
+
+    A maximum lifetime implies an expiry: a token that never expires outlives any cap.
+    """
+
+    max_lifetime: timedelta | None = None
+    require_expiry: bool = False
+    updated_at: datetime | None = None
+    updated_by: str | None = None
+
+    @property
+    def expiry_required(self) -> bool:
+        return self.require_expiry or self.max_lifetime is not None
+
+    @property
+    def is_set(self) -> bool:
+        return self.expiry_required
+
+    def latest_expiry(self, now: datetime) -> datetime | None:
+        """The latest expiry a token created at ``now`` may have (``None``: no cap)."""
+        return now + self.max_lifetime if self.max_lifetime is not None else None
+
+    def refusal(self, expires_at: datetime | None, now: datetime) -> str | None:
+        """Why a token created at ``now`` with this expiry is outside the policy, or ``None``."""
+        if expires_at is None and self.expiry_required:
+            return f"the lifetime policy requires an expiry: {self.describe()}"
+        latest = self.latest_expiry(now)
+        if expires_at is not None and latest is not None and expires_at > latest:
+            return f"the expiry is beyond the lifetime policy: {self.describe()}"
+        return None
+
+    def allows(self, expires_at: datetime | None, now: datetime) -> bool:
+        return self.refusal(expires_at, now) is None
+
+    def describe(self) -> str:
+        if self.max_lifetime is not None:
+            return f"tokens must expire within {describe_duration(self.max_lifetime)} of their creation"
+        if self.require_expiry:
+            return "tokens must have an expiry"
+        return "no lifetime policy: tokens may have any expiry, or none"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "max_lifetime_seconds": int(self.max_lifetime.total_seconds()) if self.max_lifetime else None,
+            "max_lifetime": describe_duration(self.max_lifetime) if self.max_lifetime else None,
+            "require_expiry": self.expiry_required,
+            "updated_at": self.updated_at.isoformat() if self.updated_at else None,
+            "updated_by": self.updated_by,
+            "policy": self.describe(),
+        }
+
+
+def describe_duration(span: timedelta) -> str:
+    """``24 hours``, ``7 days``, ``1 year``: a span in the largest unit that divides it."""
+    seconds = int(span.total_seconds())
+    if seconds == 0:
+        return "0 (at once)"
+    for size, unit in ((365 * 86400, "year"), (7 * 86400, "week"), (86400, "day"), (3600, "hour"), (60, "minute")):
+        if seconds % size == 0:
+            count = seconds // size
+            return f"{count} {unit}{'' if count == 1 else 's'}"
+    return f"{seconds} seconds"
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,7 +376,7 @@ class TokenPage:
 #: What a database made before the schema was versioned is: it has the tables of this revision.
 FIRST_REVISION = "0001"
 #: The newest schema revision this release knows (``store/migrations/versions``; a test keeps the two in step).
-SCHEMA_HEAD = "0003"
+SCHEMA_HEAD = "0005"
 
 
 class SchemaState(enum.StrEnum):

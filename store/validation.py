@@ -6,7 +6,7 @@ import re
 import unicodedata
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from .errors import InvalidAccount, InvalidExpiry, InvalidLabel
+from .errors import InvalidAccount, InvalidExpiry, InvalidInput, InvalidLabel
 from .types import utcnow
 
 LABEL_MAX = 100
@@ -212,3 +212,59 @@ def parse_expiry(value: str | None, now: datetime | None = None, tz: tzinfo | No
     if moment - now > timedelta(days=3651):
         raise InvalidExpiry("the expiry may be at most 10 years ahead")
     return moment
+
+
+# ------------------------------------------------------------------------------ a token's life
+
+NOTE_MAX = 500
+CLIENT_ADDRESS_MAX = 64
+USER_AGENT_MAX = 200
+
+_DURATION = re.compile(r"^(\d{1,6})\s*(m|min|h|d|w|y)$")
+_UNIT = {"m": 60, "min": 60, "h": 3600, "d": 86400, "w": 7 * 86400, "y": 365 * 86400}
+
+
+def parse_duration(value: str, *, what: str = "duration") -> timedelta:
+    """``30m``, ``24h``, ``7d``, ``2w``, ``1y`` or ``0`` as a span of time."""
+    text = (value or "").strip().lower()
+    if text == "0":
+        return timedelta(0)
+    match = _DURATION.match(text)
+    if not match:
+        raise InvalidInput(f"cannot read {what} {value!r}: use a number and a unit, e.g. 30m, 24h, 7d, 2w, 1y (or 0)")
+    return timedelta(seconds=int(match.group(1)) * _UNIT[match.group(2)])
+
+
+def validate_note(note: object) -> str | None:
+    """The note as stored (trimmed; ``None`` when empty), under the rules labels follow."""
+    if note is None:
+        return None
+    if not isinstance(note, str):
+        raise InvalidInput("the note must be text")
+    note = note.strip()
+    if not note:
+        return None
+    if len(note) > NOTE_MAX:
+        raise InvalidInput(f"the note is {len(note)} characters long; the limit is {NOTE_MAX}")
+    # The rules labels follow: what is stored reads as it is shown.
+    problem = _text_problem(note)
+    if problem is not None:
+        raise InvalidInput(f"the note {problem}")
+    return note
+
+
+# A token string inside a caller's description (a client that sends its token as its user agent)
+# must not be kept: it is cut down to its prefix.
+_TOKEN_IN_TEXT = re.compile(r"tkn_[0-9A-Za-z]{8,}")
+
+
+def clean_caller_text(value: object, limit: int) -> str | None:
+    """A caller's address or user agent as it may be stored: text only, no control characters,
+    no token strings, white space collapsed, at most ``limit`` characters; ``None`` if empty."""
+    if not isinstance(value, str):
+        return None
+    # Cut first, so that the work done never depends on how much a caller sent.
+    value = value[: limit * 2]
+    value = " ".join(strip_controls(value).split())
+    value = _TOKEN_IN_TEXT.sub("tkn_…", value)
+    return value[:limit] or None

@@ -117,6 +117,8 @@ class TokensApp(App[None]):
         self.store: TokenStore | None = None
         self.actor: Actor | None = None
         self.is_admin = False
+        #: How many of the account's tokens expire within a week: every section's sidebar shows it.
+        self.expiring_count = 0
         self.location = store.describe(store.resolve_target(db)) if _cheap_target(db) else "database"
         self.sections: dict[str, SectionScreen] = {}
         self._marker: int | None = None
@@ -389,7 +391,7 @@ def _allows_screenshot(screen: Screen) -> bool:
 
 
 def _preload_dialogs() -> None:
-    from .screens import add_token, confirm_revoke, reveal_secret  # noqa: F401
+    from .screens import add_token, confirm_revoke, confirm_rotate, edit_token, reveal_secret  # noqa: F401
 
     # Textual loads its widgets lazily too; make sure those the reveal draws are loaded.
     from textual.widgets import Button, Footer, Static  # noqa: F401

@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 ACTIONS = (
     ("Add token", "Create a new API token", "add_token"),
     ("Revoke token", "Revoke the highlighted token (asks first)", "revoke_token"),
+    ("Rotate token", "Replace the highlighted token with a new secret; the old one works for an overlap (asks first)",
+     "rotate_token"),
+    ("Edit token", "Rename the highlighted token or change its note", "edit_token"),
     ("Filter by label", "Show only tokens whose label contains some text", "filter"),
     ("Clear filter", "Show every token again", "clear_filter"),
     ("Show or hide revoked tokens", "Toggle revoked tokens in the list", "toggle_revoked"),

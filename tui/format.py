@@ -51,8 +51,53 @@ def expires(info: TokenInfo) -> str:
     return day(info.expires_at - timedelta(microseconds=1))
 
 
-def status(info: TokenInfo, now: datetime | None = None) -> str:
-    return info.status(now).value
+def status(info: TokenInfo, now: datetime | None = None, *, short: bool = False, width: int = 17) -> str:
+    """``active``, ``expires in 3 days``, ``rotated, stops in 5 hours``, ``expired``, ``revoked``.
+
+    ``short`` (for the app's list): at most ``width`` cells — ``expires in 3 days``,
+    ``expires in 5 h`` or ``rotated`` in 17, ``3 days left`` in 12.
+    """
+    from store import TokenStatus
+
+    now = now or utcnow()
+    found = info.status(now)
+    if found in (TokenStatus.ACTIVE, TokenStatus.EXPIRES_SOON) and info.replaced_by is not None:
+        return "rotated" if short else f"rotated, stops {relative(info.expires_at, now)}"
+    if found is TokenStatus.EXPIRES_SOON and info.expires_at is not None:
+        seconds = (info.expires_at - now).total_seconds()
+        if seconds >= 86400:
+            # To the nearest day: a token made "for 5 days" a moment ago expires in 5 days, not 4.
+            days = round(seconds / 86400)
+            span = f"{days} day{'' if days == 1 else 's'}"
+        elif seconds >= 3600:
+            hours = int(seconds // 3600)
+            span = f"{hours} h" if short else f"{hours} hour{'' if hours == 1 else 's'}"
+        else:
+            span = f"{max(1, int(seconds // 60))} min"
+        worded = f"expires in {span}"
+        return worded if not short or len(worded) <= width else f"{span} left"
+    return found.value
+
+
+def link(info: TokenInfo) -> str:
+    """The rotation link: ``replaced by ID`` on the old token, ``replaces ID`` on the new one."""
+    if info.replaced_by is not None:
+        return f"replaced by {info.replaced_by}"
+    if info.replaces is not None:
+        return f"replaces {info.replaces}"
+    return ""
+
+
+def last_caller(info: TokenInfo) -> str:
+    """Where the token was last presented from, as its API server described the caller."""
+    parts = [safe(part) for part in (info.last_used_address, info.last_used_agent) if part]
+    return " · ".join(parts) if parts else "—"
+
+
+def databases(info: TokenInfo) -> str:
+    if info.databases is None:
+        return "all the account can reach"
+    return ", ".join(safe(name) for name in info.databases)
 
 
 def actions(items: frozenset[Action] | set[Action], none: str = "no access") -> str:
@@ -145,10 +190,13 @@ def short_location(location: str, width: int, home: str | None = None) -> str:
 
 __all__ = [
     "actions",
+    "databases",
     "cells",
     "day",
     "expires",
     "expires_exactly",
+    "last_caller",
+    "link",
     "local_zone",
     "pad",
     "relative",

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from textual.message import Message
 
-from store import Actor, FormAccess, NewToken, Scope, TokenInfo
+from store import Actor, FormAccess, LifetimePolicy, NewToken, Scope, TokenInfo
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +19,9 @@ class AddTokenRequest:
     expires_at: datetime | None
     #: ``30d``, ``90d``, ``1y``, ``never`` or ``YYYY-MM-DD``: passed back to re-open the form.
     expiry_choice: str
+    #: The databases the token is limited to; ``None``: every one the account can reach.
+    databases: tuple[str, ...] | None = None
+    note: str | None = None
 
 
 @dataclass
@@ -48,6 +51,8 @@ class TokensLoaded(Message):
     tokens: list[TokenInfo]
     access: list[FormAccess]
     select_id: str | None = None
+    #: The administrators' lifetime policy, which the add dialog keeps to.
+    policy: LifetimePolicy | None = None
 
 
 @dataclass
@@ -79,3 +84,19 @@ class StoreFailed(Message):
 
     doing: str
     reason: str
+
+
+@dataclass
+class TokenRotated(Message):
+    """A token was rotated: carries the new token's secret, shown once and dropped."""
+
+    new: NewToken
+    old_id: str
+
+    def __repr__(self) -> str:
+        return f"TokenRotated(id={self.new.info.id!r}, old_id={self.old_id!r})"
+
+
+@dataclass
+class TokenEdited(Message):
+    info: TokenInfo

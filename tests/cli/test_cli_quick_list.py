@@ -60,6 +60,13 @@ def history(tmp_path) -> str:  # type: ignore[no-untyped-def]
         revoked = db.create_token(bob, "to revoke", "read")
         db.revoke(alice, revoked.info.id)  # revoked by the administrator: "revoked_by" is alice
         db.set_disabled(alice, "carol")
+        # A token's life: limited to one database, with a note, then rotated (both rows linked);
+        # and the last caller's description, as authenticate records it.
+        db.set_grant(alice, "alice", db.add_form(alice, "Field Operations", "Household survey"), ["view"])
+        db.set_grant(alice, "alice", db.add_form(alice, "Monitoring", "Site visits"), ["view"])
+        limited = db.create_token(alice, "Survey export", "read", databases=["Field Operations"], note="for the weekly report")
+        rotated = db.rotate(alice, limited.info.id)
+        db.authenticate(rotated.secret, client_address="192.0.2.7", user_agent="PowerBI/2.1")
     return path
 
 
@@ -101,9 +108,14 @@ def test_json_is_one_object_a_line_and_keeps_every_key(cli, history, monkeypatch
     lines = result.out.splitlines()
     assert lines[0] == "[" and lines[-1] == "]"
     items = [json.loads(line.rstrip(",")) for line in lines[1:-1]]
-    assert items == result.json and len(items) == 8
+    assert items == result.json and len(items) == 10
     assert set(items[0]) == {"id", "account", "label", "scope", "created", "expires", "last_used", "status",
-                             "revoked_at", "revoked_by"}
+                             "revoked_at", "revoked_by", "note", "databases", "replaces", "replaced_by",
+                             "last_used_from"}
+    rotated = [t for t in items if t["replaces"]]
+    assert len(rotated) == 1 and rotated[0]["databases"] == ["Field Operations"]
+    assert rotated[0]["note"] == "for the weekly report"
+    assert rotated[0]["last_used_from"] == {"address": "192.0.2.7", "user_agent": "PowerBI/2.1"}
     assert {t["status"] for t in items} == {"active", "expires soon", "expired", "revoked"}
 
 
@@ -127,7 +139,7 @@ def test_an_outdated_database_goes_through_the_store_and_is_upgraded(cli, tmp_pa
 
 def test_a_database_url_goes_through_the_store(cli, history, spy) -> None:  # type: ignore[no-untyped-def]
     result = cli("--db", f"sqlite:///{history}", "list", "--json")
-    assert result.code == 0 and len(result.json) == 3
+    assert result.code == 0 and len(result.json) == 5
     assert spy == [None]
 
 

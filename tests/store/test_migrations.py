@@ -12,8 +12,7 @@ from argon2 import PasswordHasher, profiles
 from sqlalchemy import create_engine, text
 from sqlalchemy import exc as sa_exc
 
-from store import Actor
-from store import InvalidToken, SchemaMismatch, SchemaState, TokenStore
+from store import Actor, InvalidToken, SchemaMismatch, SchemaState, TokenStore
 from store import schema as schema_module
 from store import tokenstring as ts
 from store.models import metadata

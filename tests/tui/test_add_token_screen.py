@@ -288,14 +288,14 @@ async def test_reopening_keeps_the_values_and_shows_the_store_reason() -> None:
         assert (request.label, request.scope, request.expiry_choice) == ("Excel home (2)", Scope.READ_WRITE, day)
 
 
-async def test_tab_goes_label_scope_expiry_generate_cancel() -> None:
+async def test_tab_goes_label_scope_expiry_note_generate_cancel() -> None:
     app = host()
     async with app.run_test(size=SIZE) as pilot:
         seen = [app.focused.id if app.focused else None]
-        for _ in range(5):
+        for _ in range(6):
             await pilot.press("tab")
             seen.append(app.focused.id if app.focused else None)
-        assert seen == ["label", "scope", "expiry", "generate", "cancel", "label"]
+        assert seen == ["label", "scope", "expiry", "note", "generate", "cancel", "label"]
 
 
 async def test_enter_on_generate_and_on_cancel() -> None:
@@ -328,9 +328,9 @@ async def test_enter_on_a_choice_group_moves_to_the_next_field() -> None:
         await pilot.press("enter")
         assert app.focused is not None and app.focused.id == "expiry"
         await pilot.press("enter")
-        assert app.focused is not None and app.focused.id == "generate"
+        assert app.focused is not None and app.focused.id == "note"
         assert app.results == []  # enter on a choice never generates by itself
-        await pilot.press("enter")
+        await pilot.press("enter")  # enter in the note, as in the label, generates
         await pilot.pause()
         request = only_request(app)
         assert (request.scope, request.expiry_choice) == (Scope.READ_WRITE, "90d")
@@ -367,6 +367,7 @@ async def test_every_choice_and_button_is_reachable_on_a_small_terminal(size: tu
         await pilot.pause()
         assert "On a date…" in screen_text(app)  # no choice falls off the right edge
         dialog = app.screen.query_one("#dialog")
+        await pilot.press("tab")  # the note
         for button in ("generate", "cancel"):
             await pilot.press("tab")
             await pilot.pause()

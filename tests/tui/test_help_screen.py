@@ -56,11 +56,13 @@ async def open_help(pilot) -> None:  # type: ignore[no-untyped-def]
 
 async def test_lists_the_main_screens_keys_from_its_bindings(demo_db) -> None:
     app = TokensApp(db=demo_db, login="alice")
-    async with app.run_test(size=(120, 60)) as pilot:
+    async with app.run_test(size=(120, 70)) as pilot:
         await open_help(pilot)
         text = flat(screen_text(app))
         assert "a Create a new API token" in text
         assert "r Revoke the highlighted token (asks first)" in text
+        assert "o Replace the highlighted token with a new secret" in text
+        assert "e Rename the highlighted token or change its note" in text
         assert "/ Show only tokens whose label contains some text" in text
         assert "ctrl+q Quit the app" in text
         assert "In the token list" in text

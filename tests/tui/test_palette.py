@@ -3,6 +3,8 @@ action of the screen it opens over."""
 
 from __future__ import annotations
 
+from store import Actor
+
 import pytest
 
 from store import Actor, TokenStore

@@ -4,6 +4,8 @@ can draw it says how large the terminal must be."""
 
 from __future__ import annotations
 
+from store import Actor
+
 from pathlib import Path
 
 import pytest
@@ -64,7 +66,7 @@ async def test_at_60_by_20_the_list_and_the_details_share_the_screen(demo_db) ->
 async def test_the_revoking_account_stays_next_to_its_by(tmp_path, monkeypatch) -> None:
     path = str(tmp_path / "tokens.db")
     account = "an-administrator-long-name"
-    monkeypatch.setenv("LOGNAME", account)
+    monkeypatch.setenv("LOGNAME", account)  # the person at the keyboard is that account
     with TokenStore(path) as s:
         s.ensure_account(account)
         made = s.create_token(Actor(account), "Old laptop", Scope.READ)

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 import store
 from store import StoreError
 
-from . import accounts, audit, db, demo, ssh, tokens
+from . import accounts, audit, db, demo, lifecycle, ssh, tokens
 from .common import EXIT_FAIL, EXIT_OK, EXIT_USAGE, Parser, UsageError, add_common, err
 
 __all__ = ["build_parser", "main"]
@@ -40,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.set_defaults(run=cmd_app)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     tokens.register(commands)
+    lifecycle.register(commands)
     accounts.register(commands)
     audit.register(commands)
     ssh.register(commands)

@@ -94,10 +94,10 @@ def _add_db(parser: argparse.ArgumentParser) -> None:
 
 def _read_key(path: str) -> str:
     if path == "-":
-        return sys.stdin.read(store.pubkey.LINE_MAX + 1) if sys.stdin is not None else ""
+        return sys.stdin.read(store.PUBLIC_KEY_MAX + 1) if sys.stdin is not None else ""
     try:
         with open(path, encoding="utf-8", errors="strict") as file:
-            return file.read(store.pubkey.LINE_MAX + 1)
+            return file.read(store.PUBLIC_KEY_MAX + 1)
     except UnicodeDecodeError:
         raise UsageError(f"{path}: not a public key file (it is not text)") from None
     except OSError as exc:

@@ -53,6 +53,13 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         help="30d, 90d, 1y, never (default) or a date YYYY-MM-DD: valid through the end of that day "
         f"in this computer's time zone ({fmt.local_zone()})",
     )
+    create.add_argument(
+        "--database",
+        action="append",
+        metavar="NAME",
+        help="limit the token to this database (repeat for more); default: every database the account can reach",
+    )
+    create.add_argument("--note", metavar="TEXT", help=f"a note for people, up to {store.NOTE_MAX} characters on one line")
     add_common(create, suppress=True)
     create.set_defaults(run=cmd_create)
 
@@ -60,6 +67,11 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     listing.add_argument("--json", action="store_true", help="print JSON for scripts")
     listing.add_argument("--all", action="store_true", help="include revoked tokens")
     listing.add_argument("--all-accounts", action="store_true", help="every account's tokens (administrators)")
+    listing.add_argument(
+        "--expiring",
+        metavar="DURATION",
+        help="only usable tokens that stop within DURATION (e.g. 7d); exit 1 if there are any (for cron and monitoring)",
+    )
     add_common(listing, suppress=True)
     listing.set_defaults(run=cmd_list)
 
@@ -89,6 +101,8 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         metavar="ACTION:FORM",
         help="also check an action (view, add, edit, delete) on a form: its id, its name, or Database/Form",
     )
+    verify.add_argument("--client-address", metavar="ADDR", help="the caller's address, kept as where the token was last used")
+    verify.add_argument("--user-agent", metavar="UA", help="the caller's user agent, kept with its address")
     add_common(verify, suppress=True)
     verify.set_defaults(run=cmd_verify)
 
@@ -122,12 +136,13 @@ def cmd_create(args: argparse.Namespace) -> int:
     except store.InvalidInput as exc:
         raise UsageError(str(exc)) from None
     with open_store(args) as db:
-        new = db.create_token(resolve_actor(db, args), label, scope, expires_at)
+        new = db.create_token(resolve_actor(db, args), label, scope, expires_at, databases=args.database, note=args.note)
     info = new.info
     until = f"valid through {fmt.expires(info)}" if info.expires_at else "no expiry"
+    limited = f", limited to {fmt.databases(info)}" if info.databases is not None else ""
     print(new.secret, flush=True)
     print(
-        f"Created token {info.id} “{fmt.safe(info.label)}” for {info.account}: {scope.title}, {until}.\n"
+        f"Created token {info.id} “{fmt.safe(info.label)}” for {info.account}: {scope.title}{limited}, {until}.\n"
         "This is the only time the secret is shown: store it now (a password manager is best).",
         file=sys.stderr,
     )
@@ -135,6 +150,8 @@ def cmd_create(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    if args.expiring is not None:
+        return _list_expiring(args)
     tokens, account = _listing(args)
     now = store.utcnow()
     if args.json:
@@ -144,7 +161,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         hint = "" if args.all else " (revoked ones are hidden; --all shows them)"
         print(f"No tokens for {fmt.safe(account)}{hint}. Create one: tokens create --label NAME --scope read", file=sys.stderr)
         return EXIT_OK
-    _print_table(tokens, now, with_account=args.all_accounts)
+    print_table(tokens, now, with_account=args.all_accounts)
     return EXIT_OK
 
 
@@ -163,10 +180,8 @@ def _listing(args: argparse.Namespace) -> tuple[list[store.TokenInfo], str]:
     """The tokens to list, and whose. A current SQLite file is read directly (no database layer
     to import: most of the cost of a short command); anything else goes through the store."""
     if getattr(args, "ssh_actor", None) is None:
-        from store import quick
-
-        found = quick.list_tokens(args.db, args.login, args.account, all_accounts=args.all_accounts,
-                                  include_revoked=args.all)
+        found = store.quick_list_tokens(args.db, args.login, args.account, all_accounts=args.all_accounts,
+                                        include_revoked=args.all)
         if found is not None:
             for warning in found.warnings:
                 err(f"warning: {warning}")
@@ -189,6 +204,31 @@ def _listing(args: argparse.Namespace) -> tuple[list[store.TokenInfo], str]:
             return [], actor.account  # listing creates nothing: an account not yet used simply has no tokens
 
 
+def _list_expiring(args: argparse.Namespace) -> int:
+    """Tokens that stop soon, for cron and monitoring: exit 1 when there are any."""
+    if args.all or args.all_accounts:
+        raise UsageError("--expiring lists your own usable tokens; it does not go with --all or --all-accounts")
+    within = store.parse_duration(args.expiring, what="window")
+    with open_store(args) as db:
+        actor = resolve_actor(db, args, create=False)
+        try:
+            found = db.expiring_tokens(actor, within)
+        except store.UnknownAccount:
+            found = []
+    now = store.utcnow()
+    if args.json:
+        sys.stdout.write(_json_lines([t.as_dict(now) for t in found]))
+    elif found:
+        print_table(found, now)
+        some = "1 token stops" if len(found) == 1 else f"{len(found)} tokens stop"
+        print(f"{some} within {store.describe_duration(within)}: rotate ('tokens rotate ID') or replace before then.",
+              file=sys.stderr)
+    else:
+        print(f"No usable token of {fmt.safe(actor.account)} stops within {store.describe_duration(within)}.",
+              file=sys.stderr)
+    return EXIT_FAIL if found else EXIT_OK
+
+
 def _every_token(db: TokenStore, actor: store.Actor, *, include_revoked: bool) -> list[store.TokenInfo]:
     found: list[store.TokenInfo] = []
     cursor = None
@@ -200,12 +240,16 @@ def _every_token(db: TokenStore, actor: store.Actor, *, include_revoked: bool) -
             return found
 
 
-def _print_table(tokens: list[store.TokenInfo], now: datetime, *, with_account: bool = False) -> None:
-    rows = [("ID", *(("ACCOUNT",) if with_account else ()), "LABEL", "SCOPE", "CREATED", "EXPIRES", "LAST USED", "STATUS")]
+def print_table(tokens: list[store.TokenInfo], now: datetime, *, with_account: bool = False) -> None:
+    # The rotation column shows only when a token in the list has been rotated or replaces another.
+    linked = any(fmt.link(t) for t in tokens)
+    rows = [("ID", *(("ACCOUNT",) if with_account else ()), "LABEL", "SCOPE", "CREATED", "EXPIRES", "LAST USED", "STATUS",
+             *(("ROTATION",) if linked else ()))]
     for t in tokens:
         rows.append(
             (t.id, *((fmt.safe(t.account),) if with_account else ()), fmt.safe(t.label), t.scope.title,
-             fmt.when(t.created_at), fmt.expires(t), fmt.relative(t.last_used_at, now), fmt.status(t, now))
+             fmt.when(t.created_at), fmt.expires(t), fmt.relative(t.last_used_at, now), fmt.status(t, now),
+             *((fmt.link(t),) if linked else ()))
         )
     widths = [max(fmt.cells(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
@@ -259,12 +303,12 @@ def _revoke_unused(args: argparse.Namespace) -> int:
             print(f"No usable token {whose} has gone unused for {args.unused_days} days.", file=sys.stderr)
             return EXIT_OK
         if args.dry_run:
-            _print_table(stale, now, with_account=args.all_accounts)
+            print_table(stale, now, with_account=args.all_accounts)
             print(f"Would revoke these {len(stale)} tokens {whose} (dry run: nothing was changed).", file=sys.stderr)
             return EXIT_OK
         if not args.yes:
             if stdin_is_terminal():
-                _print_table(stale, now, with_account=args.all_accounts)
+                print_table(stale, now, with_account=args.all_accounts)
         question = (f"Revoke these {len(stale)} tokens {whose}, unused for {args.unused_days} days or more?\n"
                     "Applications using them stop working at once. This cannot be undone.")
         if not confirm(question, yes=args.yes, what="revoke"):
@@ -335,7 +379,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
             # The token first: someone holding no valid token learns nothing, not even whether
             # a form of that name exists.
             try:
-                principal = db.authenticate(token)
+                principal = db.authenticate(token, client_address=args.client_address, user_agent=args.user_agent)
             except store.InvalidToken:
                 print(json.dumps({"active": False}))
                 return EXIT_FAIL

@@ -1,4 +1,9 @@
-"""The "Add a token" modal: label, scope and expiry, then Generate.
+"""The "Add a token" modal: label, scope, databases, expiry and note, then Generate.
+
+As the scope and databases change, a preview says what the new token will be able to do on each
+form (the account's grant ∩ the scope ∩ the chosen databases), so nobody makes a token that
+cannot do its job, or one that can do more than it should. Only the expiries the administrators'
+lifetime policy allows are offered.
 
 The screen only collects and checks what the person typed; it never touches the database. It
 dismisses with an :class:`AddTokenRequest` (or ``None`` when cancelled) and the app creates the
@@ -9,8 +14,8 @@ app opens the screen again with the same values and the store's reason in ``erro
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from datetime import date
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
 from typing import ClassVar
 
 from textual import on
@@ -19,17 +24,30 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.validation import ValidationResult, Validator
-from textual.widgets import Button, Footer, Input, RadioButton, RadioSet, Static
+from textual.widgets import Button, Footer, Input, RadioButton, RadioSet, SelectionList, Static
+from textual.strip import Strip
+from textual.widgets.option_list import OptionDoesNotExist
+from textual.widgets.selection_list import Selection
+from rich.segment import Segment
 
 from store import (
+    ALL_ACTIONS,
     EXPIRY_CHOICES,
+    NOTE_MAX,
+    FormAccess,
     InvalidExpiry,
+    InvalidInput,
     InvalidLabel,
+    LifetimePolicy,
     Scope,
+    effective_actions,
     label_key,
+    limit_to_databases,
     parse_expiry,
     strip_controls,
+    utcnow,
     validate_label,
+    validate_note,
 )
 
 from ..format import local_zone
@@ -79,7 +97,36 @@ def label_problem(value: str, taken: frozenset[str]) -> str | None:
     return None
 
 
-def date_problem(value: str) -> str | None:
+def allowed_choices(policy: LifetimePolicy | None, now: datetime) -> list[tuple[str, str]]:
+    """The expiry choices the lifetime policy allows a token created ``now``."""
+    if policy is None:
+        return list(EXPIRY_CHOICES)
+    return [(value, title) for value, title in EXPIRY_CHOICES if policy.allows(parse_expiry(value, now), now)]
+
+
+def preview_access(forms: Sequence[FormAccess], scope: Scope, databases: Sequence[str] | None) -> Content:
+    """What a token of ``scope`` limited to ``databases`` (``None``: all) will be able to do, form
+    by form: the same rule the store enforces, before the token exists."""
+    heading = Content("What the new token will be able to do").stylize("bold")
+    if not forms:
+        return Content.assemble(heading, "\n", ("Nothing yet: your account has no permission on any form.", "$text-muted"))
+    if databases is not None and not databases:
+        return Content.assemble(heading, "\n", ("Nothing: choose at least one database.", "$text-error"))
+    limited = limit_to_databases(list(forms), None if databases is None else tuple(databases))
+    lines = [heading]
+    for item in limited:
+        outside = databases is not None and item.database not in databases
+        can = frozenset() if outside else effective_actions(item.granted, scope)
+        marks = Content(" ").join(
+            Content(f"✓{a.value}").stylize("$success") if a in can else Content(f"✗{a.value}").stylize("$text-disabled")
+            for a in ALL_ACTIONS
+            if a in item.granted
+        )
+        lines.append(Content.assemble(Content(strip_controls(f"{item.database} / {item.form}")), "  ", marks))
+    return Content("\n").join(lines)
+
+
+def date_problem(value: str, policy: LifetimePolicy | None = None) -> str | None:
     """Why this text is not a usable expiry date, or ``None``."""
     text = value.strip()
     if not _DATE_SHAPE.match(text):
@@ -89,8 +136,20 @@ def date_problem(value: str) -> str | None:
     except ValueError:
         return f"There is no such date as {text}."
     try:
-        parse_expiry(text)
+        moment = parse_expiry(text)
     except InvalidExpiry as error:
+        return _sentence(str(error))
+    if policy is not None:
+        reason = policy.refusal(moment, utcnow())
+        if reason:
+            return _sentence(reason)
+    return None
+
+
+def note_text_problem(value: str) -> str | None:
+    try:
+        validate_note(value)
+    except InvalidInput as error:
         return _sentence(str(error))
     return None
 
@@ -106,8 +165,12 @@ class _LabelRule(Validator):
 
 
 class _DateRule(Validator):
+    def __init__(self, policy: LifetimePolicy | None) -> None:
+        super().__init__()
+        self._policy = policy
+
     def validate(self, value: str) -> ValidationResult:
-        problem = date_problem(value)
+        problem = date_problem(value, self._policy)
         return self.failure(problem, value) if problem else self.success()
 
 
@@ -164,6 +227,31 @@ class ChoiceSet(RadioSet):
         self.screen.focus_next()
 
 
+class DatabaseChoices(SelectionList[str]):
+    """The databases a new token may reach. A chosen one is marked ✓ and a left-out one is blank,
+    so the difference does not rest on colour (Textual draws an X either way).
+
+    | Key(s) | Description |
+    | :- | :- |
+    | up, down | Move between databases. |
+    | space, enter | Include or leave out the highlighted database. |
+    """
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        segments = list(strip)
+        try:
+            selection = self.get_option_at_index(round(self.scroll_offset.y) + y)
+        except OptionDoesNotExist:
+            return strip
+        if len(segments) < 2:
+            return strip
+        inner = segments[1]
+        mark = "✓" if selection.value in self.selected else " "
+        segments[1] = Segment(mark, inner.style, inner.control)
+        return Strip(segments, strip.cell_length)
+
+
 class AddTokenScreen(DialogScreen[AddTokenRequest | None]):
     """Ask for a new token's label, scope and expiry.
 
@@ -173,8 +261,9 @@ class AddTokenScreen(DialogScreen[AddTokenRequest | None]):
     | :- | :- |
     | enter (in a text field), ctrl+s | Generate the token, or show what is wrong. |
     | escape | Cancel. |
-    | tab, shift+tab | Move between label, scope, expiry and the buttons. |
+    | tab, shift+tab | Move between label, scope, databases, expiry, note and the buttons. |
     | up, down, left, right | Choose a scope or an expiry. |
+    | space (in the databases) | Include or leave out the highlighted database. |
     | enter (on a scope or an expiry) | Go to the next field. |
     """
 
@@ -244,6 +333,18 @@ class AddTokenScreen(DialogScreen[AddTokenRequest | None]):
         width: 1fr;
         padding: 1 1 0 1;
     }
+    AddTokenScreen #databases {
+        height: auto;
+        max-height: 6;
+    }
+    AddTokenScreen #preview {
+        padding: 0 1;
+        height: auto;
+    }
+    AddTokenScreen #policy-note {
+        padding: 0 1;
+        color: $text-warning;
+    }
     AddTokenScreen #buttons {
         height: auto;
         align-horizontal: right;
@@ -261,13 +362,30 @@ class AddTokenScreen(DialogScreen[AddTokenRequest | None]):
         scope: Scope = Scope.READ,
         expiry: str = "90d",
         error: str | None = None,
+        access: Sequence[FormAccess] = (),
+        policy: LifetimePolicy | None = None,
+        databases: Sequence[str] | None = None,
+        note: str = "",
     ) -> None:
         super().__init__()
         self._taken = frozenset(label_key(existing) for existing in existing_labels)
         self._initial_label = label
         self._initial_scope = Scope.parse(scope)
+        #: The account's forms with what it is granted (any scope's view of it will do).
+        self._forms = list(access)
+        self._database_names = list(dict.fromkeys(f.database for f in self._forms))
+        self._initial_databases = None if databases is None else [d for d in databases if d in self._database_names]
+        self._initial_note = note
+        self._policy = policy if policy is not None and policy.is_set else None
+        self._choices = allowed_choices(self._policy, utcnow())
+        allowed_values = {value for value, _title in self._choices}
         expiry = (expiry or "never").strip()
-        if expiry in _CHOICE_VALUES:
+        if expiry in _CHOICE_VALUES and expiry not in allowed_values:
+            # The policy does not allow it: offer the longest life it does allow.
+            expiry = self._choices[-1][0] if self._choices else DATE_CHOICE
+        if expiry == DATE_CHOICE:
+            self._initial_choice, self._initial_date = DATE_CHOICE, ""
+        elif expiry in _CHOICE_VALUES:
             self._initial_choice, self._initial_date = expiry, ""
         else:
             self._initial_choice, self._initial_date = DATE_CHOICE, expiry
@@ -299,22 +417,40 @@ class AddTokenScreen(DialogScreen[AddTokenRequest | None]):
                         f"{scope.title} — {SCOPE_SUMMARY[scope]}", scope is self._initial_scope, id=f"scope-{scope.value}"
                     )
             yield Static(id="scope-help", markup=False)
+            if len(self._database_names) > 1:
+                chosen = self._initial_databases
+                databases = DatabaseChoices(
+                    *(Selection(Content(strip_controls(name)), name, chosen is None or name in chosen)
+                      for name in self._database_names),
+                    id="databases",
+                    classes="field",
+                )
+                databases.border_title = "Databases (space: include or leave out)"
+                yield databases
+            yield Static(id="preview")
             with ChoiceSet(id="expiry", classes="field") as expiry:
                 expiry.border_title = "Expiry"
-                for value, title in EXPIRY_CHOICES:
+                for value, title in self._choices:
                     yield Choice(title, value == self._initial_choice, id=f"expiry-{value}")
                 yield Choice("On a date…", self._initial_choice == DATE_CHOICE, id=f"expiry-{DATE_CHOICE}")
+            if self._policy is not None:
+                yield Static(f"Policy: {self._policy.describe()}.", id="policy-note", markup=False)
             with Horizontal(id="date-row"):
                 yield Input(
                     self._initial_date,
                     placeholder="YYYY-MM-DD",
                     max_length=10,
                     restrict=r"[0-9-]*",
-                    validators=[_DateRule()],
+                    validators=[_DateRule(self._policy)],
                     valid_empty=True,
                     id="date",
                 )
                 yield Static(date_hint(), id="date-message", classes="message", markup=False)
+            note = PlainInput(self._initial_note, placeholder="optional: what uses it, who to ask", max_length=NOTE_MAX,
+                              id="note", classes="field")
+            note.border_title = "Note"
+            yield note
+            yield Static("", id="note-message", classes="message", markup=False)
             with Horizontal(id="buttons"):
                 yield Button("Generate", variant="primary", id="generate")
                 yield Button("Cancel", id="cancel")
@@ -322,11 +458,12 @@ class AddTokenScreen(DialogScreen[AddTokenRequest | None]):
 
     def on_mount(self) -> None:
         self._show_scope_help()
+        self._show_preview()
         self._show_date_row()
         if self._initial_label:
             self._show_label_problem(label_problem(self._initial_label, self._taken))
         if self._initial_choice == DATE_CHOICE and self._initial_date:
-            self._show_date_problem(date_problem(self._initial_date))
+            self._show_date_problem(date_problem(self._initial_date, self._policy))
         if self._error:
             # Focusing the label may scroll a tall form on a small terminal; the reason the store
             # gave must be the first thing seen.
@@ -340,6 +477,16 @@ class AddTokenScreen(DialogScreen[AddTokenRequest | None]):
         if button is None or button.id is None:
             return Scope.READ
         return Scope(button.id.removeprefix("scope-"))
+
+    @property
+    def chosen_databases(self) -> list[str] | None:
+        """The databases chosen, or ``None`` when all are (the token reaches every one)."""
+        found = self.query("#databases")
+        if not found:
+            return None
+        selected = set(found.first(SelectionList).selected)
+        chosen = [name for name in self._database_names if name in selected]
+        return None if len(chosen) == len(self._database_names) else chosen
 
     @property
     def chosen_expiry(self) -> str:
@@ -366,6 +513,11 @@ class AddTokenScreen(DialogScreen[AddTokenRequest | None]):
     def _show_scope_help(self) -> None:
         self.query_one("#scope-help", Static).update(f"{self.chosen_scope.description}\n{LIMIT_NOTE}")
 
+    def _show_preview(self) -> None:
+        self.query_one("#preview", Static).update(
+            preview_access(self._forms, self.chosen_scope, self.chosen_databases)
+        )
+
     def _show_date_row(self) -> None:
         self.query_one("#date-row").set_class(self.chosen_expiry == DATE_CHOICE, "-shown")
 
@@ -385,6 +537,18 @@ class AddTokenScreen(DialogScreen[AddTokenRequest | None]):
     @on(RadioSet.Changed, "#scope")
     def _scope_changed(self) -> None:
         self._show_scope_help()
+        self._show_preview()
+
+    @on(SelectionList.SelectedChanged, "#databases")
+    def _databases_changed(self) -> None:
+        self._show_preview()
+
+    @on(Input.Changed, "#note")
+    def _note_changed(self, event: Input.Changed) -> None:
+        problem = note_text_problem(event.value)
+        message = self.query_one("#note-message", Static)
+        message.update(problem or "")
+        message.set_class(problem is not None, "-error")
 
     @on(RadioSet.Changed, "#expiry")
     def _expiry_changed(self) -> None:
@@ -408,11 +572,22 @@ class AddTokenScreen(DialogScreen[AddTokenRequest | None]):
             self._show_label_problem(problem)
             label_input.focus()
             return
+        databases = self.chosen_databases
+        if databases is not None and not databases:
+            self._show_preview()
+            self.query_one("#databases").focus()
+            return
+        note_input = self.query_one("#note", Input)
+        problem = note_text_problem(note_input.value)
+        if problem:
+            self.query_one("#note-message", Static).update(problem)
+            note_input.focus()
+            return
         choice = self.chosen_expiry
         if choice == DATE_CHOICE:
             date_input = self.query_one("#date", Input)
             choice = date_input.value.strip()
-            problem = date_problem(choice)
+            problem = date_problem(choice, self._policy)
             if problem:
                 self._show_date_problem(problem)
                 date_input.focus()
@@ -429,6 +604,8 @@ class AddTokenScreen(DialogScreen[AddTokenRequest | None]):
                 scope=self.chosen_scope,
                 expires_at=expires_at,
                 expiry_choice=choice,
+                databases=tuple(databases) if databases is not None else None,
+                note=validate_note(note_input.value),
             )
         )
 
@@ -448,6 +625,8 @@ __all__ = [
     "AddTokenScreen",
     "Choice",
     "ChoiceSet",
+    "allowed_choices",
     "date_problem",
     "label_problem",
+    "preview_access",
 ]

@@ -1,13 +1,15 @@
 """My tokens: the acting account's own API tokens, with their details and what each can do.
 
 Bindings:
-    a: add a token · r: revoke the highlighted token · /: filter by label · escape: clear it
+    a: add a token · r: revoke the highlighted token · o: rotate it · e: rename it or edit its note
+    /: filter by label · escape: clear it
     v: show or hide revoked tokens (the list's own keys: j/k, g/G, enter)
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -22,11 +24,23 @@ import store
 from store import FormAccess, TokenInfo
 
 from .. import format as fmt
-from ..messages import AddRefused, AddTokenRequest, TokenCreated, TokenRevoked, TokensLoaded
+from ..messages import (
+    AddRefused,
+    AddTokenRequest,
+    TokenCreated,
+    TokenEdited,
+    TokenRevoked,
+    TokenRotated,
+    TokensLoaded,
+)
 from ..widgets.detail_panel import DetailPanel
 from ..widgets.plain_input import PlainInput
 from ..widgets.token_table import TokenTable
+from ..widgets.sidebar import Sidebar
 from .section import SectionScreen
+
+if TYPE_CHECKING:
+    from .edit_token import EditTokenRequest
 
 EMPTY_HINT = (
     "No tokens yet. Press  a  to add your first token.\n\n"
@@ -45,11 +59,15 @@ class MyTokensScreen(SectionScreen):
         "reload_tokens": READ_FAILED,
         "create_token": "The token was not created",
         "revoke_token": "The token was not revoked",
+        "rotate_token": "The token was not rotated",
+        "edit_token": "The token was not changed",
     }
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "add_token", "Add", id="add-token"),
         Binding("r", "revoke_token", "Revoke", id="revoke-token"),
+        Binding("o", "rotate_token", "Rotate", id="rotate-token"),
+        Binding("e", "edit_token", "Edit", id="edit-token"),
         Binding("slash", "filter", "Filter", id="filter"),
         Binding("v", "toggle_revoked", "Revoked", id="toggle-revoked"),
         Binding("escape", "clear_filter", "Clear filter", id="clear-filter", show=False),
@@ -62,6 +80,9 @@ class MyTokensScreen(SectionScreen):
         super().__init__()
         self.tokens: list[TokenInfo] = []
         self.access: list[FormAccess] = []
+        self.policy: store.LifetimePolicy | None = None
+        #: The start-up warning about tokens that expire soon is given once.
+        self._expiry_warned = False
         self.loaded = False
         self.error: str | None = None
         self._binding_state: tuple[object, ...] = (False, False)
@@ -96,16 +117,18 @@ class MyTokensScreen(SectionScreen):
         assert app.store is not None and app.actor is not None
         tokens = app.store.list_tokens(app.actor, include_revoked=True)
         access = app.store.account_access(app.actor)
+        policy = app.store.lifetime_policy()
         if get_current_worker().is_cancelled:
             return  # a newer read replaced this one; its answer must not overwrite the newer
-        self.post_message(TokensLoaded(tokens, access, select_id))
+        self.post_message(TokensLoaded(tokens, access, select_id, policy))
 
     @work(thread=True, group="write", exit_on_error=False)
     def create_token(self, request: AddTokenRequest) -> None:
         app = self.tokens_app
         assert app.store is not None and app.actor is not None
         try:
-            new = app.store.create_token(app.actor, request.label, request.scope, request.expires_at)
+            new = app.store.create_token(app.actor, request.label, request.scope, request.expires_at,
+                                         databases=request.databases, note=request.note)
         except store.InvalidInput as exc:
             self.post_message(AddRefused(request, str(exc)))
             return
@@ -119,6 +142,22 @@ class MyTokensScreen(SectionScreen):
         assert app.store is not None and app.actor is not None
         revoked = app.store.revoke(app.actor, token.id)
         self.post_message(TokenRevoked(revoked))
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def rotate_token(self, token: TokenInfo, overlap: timedelta) -> None:
+        app = self.tokens_app
+        assert app.store is not None and app.actor is not None
+        new = app.store.rotate(app.actor, token.id, overlap=overlap)
+        # The new secret travels in this one message to the reveal screen, like a created one.
+        self.post_message(TokenRotated(new, token.id))
+        del new
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def edit_token(self, request: EditTokenRequest) -> None:
+        app = self.tokens_app
+        assert app.store is not None and app.actor is not None
+        edited = app.store.edit_token(app.actor, request.token_id, label=request.label, note=request.note)
+        self.post_message(TokenEdited(edited))
 
     def store_failed(self, doing: str, reason: str) -> None:
         if self._widgets_gone():
@@ -156,7 +195,9 @@ class MyTokensScreen(SectionScreen):
         self.error = None
         self.tokens = message.tokens
         self.access = message.access
+        self.policy = message.policy
         self._show_tokens(select_id=message.select_id)
+        self._show_expiring()
         if first and self.app.focused is None and self.is_current_section:
             self.focus_page()
 
@@ -170,7 +211,30 @@ class MyTokensScreen(SectionScreen):
 
     def on_add_refused(self, message: AddRefused) -> None:
         request = message.request
-        self._open_add(label=request.label, scope=request.scope, expiry=request.expiry_choice, error=message.reason)
+        self._open_add(label=request.label, scope=request.scope, expiry=request.expiry_choice, error=message.reason,
+                       databases=request.databases, note=request.note or "")
+
+    def on_token_rotated(self, message: TokenRotated) -> None:
+        message.stop()
+        info = message.new.info
+        from .reveal_secret import RevealSecretScreen
+
+        self.app.push_screen(RevealSecretScreen(info, message.new.secret))
+        message.new = None  # type: ignore[assignment]
+        self.notify(
+            f"Rotated “{fmt.safe(info.label)}”: the old token {message.old_id} stops as the overlap ends. "
+            "Give the new secret to the program that uses it.",
+            title="Token rotated",
+            markup=False,
+        )
+        self.reload_tokens(select_id=info.id)
+        self.tokens_app.data_written()
+
+    def on_token_edited(self, message: TokenEdited) -> None:
+        message.stop()
+        self.notify(f"Saved “{fmt.safe(message.info.label)}”.", title="Token changed", markup=False, timeout=3)
+        self.reload_tokens(select_id=message.info.id)
+        self.tokens_app.data_written()
 
     def on_token_revoked(self, message: TokenRevoked) -> None:
         message.stop()
@@ -215,6 +279,27 @@ class MyTokensScreen(SectionScreen):
         self._show_detail(table.highlighted)
         self._bindings_changed()
 
+    def _show_expiring(self) -> None:
+        """The sidebar's count of tokens that stop within a week, and the one start-up warning."""
+        now = self.tokens_app.now()
+        soon = sorted((t for t in self.tokens if t.expires_within(store.EXPIRES_SOON, now)),
+                      key=lambda t: t.expires_at)  # type: ignore[arg-type,return-value]
+        self.tokens_app.expiring_count = len(soon)
+        self.query_one(Sidebar).show_expiring(len(soon))
+        if soon and not self._expiry_warned:
+            names = ", ".join(f"“{fmt.safe(t.label)}” ({fmt.status(t, now)})" for t in soon[:3])
+            more = f" and {len(soon) - 3} more" if len(soon) > 3 else ""
+            count = "1 token expires" if len(soon) == 1 else f"{len(soon)} tokens expire"
+            self.notify(
+                f"{count} within 7 days: {names}{more}. Rotate with o to keep its program working.",
+                title="Expiring soon",
+                severity="warning",
+                markup=False,
+                timeout=10,
+            )
+        # Said once per start, whether or not there was anything to say at the first read.
+        self._expiry_warned = True
+
     def _show_detail(self, token: TokenInfo | None) -> None:
         panel = self.query_one(DetailPanel)
         panel.display = token is not None
@@ -237,6 +322,14 @@ class MyTokensScreen(SectionScreen):
     @on(TokenTable.Selected)
     def _selected(self, event: TokenTable.Selected) -> None:
         self.query_one(DetailPanel).focus()
+
+    @on(DetailPanel.RotateRequested)
+    def _rotate_requested(self, event: DetailPanel.RotateRequested) -> None:
+        self._confirm_rotate(event.token)
+
+    @on(DetailPanel.EditRequested)
+    def _edit_requested(self, event: DetailPanel.EditRequested) -> None:
+        self._open_edit(event.token)
 
     @on(DetailPanel.RevokeRequested)
     def _revoke_requested(self, event: DetailPanel.RevokeRequested) -> None:
@@ -279,6 +372,10 @@ class MyTokensScreen(SectionScreen):
             token = self.query_one(TokenTable).highlighted if self.loaded else None
             if token is None or token.revoked_at is not None:
                 return None  # shown, but greyed out: there is nothing to revoke here
+        if action in ("rotate_token", "edit_token"):
+            token = self.query_one(TokenTable).highlighted if self.loaded else None
+            if token is None or (action == "rotate_token" and not _rotatable(token, self.tokens_app.now())):
+                return None  # shown, but greyed out
         if action == "add_token" and self.tokens_app.store is None:
             return None
         if action == "clear_filter":
@@ -292,13 +389,14 @@ class MyTokensScreen(SectionScreen):
         self._open_add()
 
     def _open_add(self, *, label: str = "", scope: store.Scope = store.Scope.READ, expiry: str = "90d",
-                  error: str | None = None) -> None:
+                  error: str | None = None, databases: tuple[str, ...] | None = None, note: str = "") -> None:
         from .add_token import AddTokenScreen
 
         now = self.tokens_app.now()
         labels = [t.label for t in self.tokens if t.is_active(now)]
         self.app.push_screen(
-            AddTokenScreen(labels, label=label, scope=scope, expiry=expiry, error=error),
+            AddTokenScreen(labels, label=label, scope=scope, expiry=expiry, error=error, access=self.access,
+                           policy=self.policy, databases=databases, note=note),
             self._add_answered,
         )
 
@@ -319,6 +417,52 @@ class MyTokensScreen(SectionScreen):
             )
             return
         self.create_token(request)
+
+    def action_rotate_token(self) -> None:
+        token = self.query_one(TokenTable).highlighted
+        if token is not None:
+            self._confirm_rotate(token)
+
+    def _confirm_rotate(self, token: TokenInfo) -> None:
+        now = self.tokens_app.now()
+        if not _rotatable(token, now):
+            why = "it was already rotated" if token.replaced_by else f"it is {token.status(now).value}"
+            self.notify(f"This token cannot be rotated: {why}.", markup=False)
+            return
+
+        def answered(overlap: timedelta | None) -> None:
+            if overlap is None:
+                return
+            try:
+                from ..app import _preload_dialogs
+
+                _preload_dialogs()  # before the new token exists: its secret must be shown
+            except ImportError:
+                self.notify("The token was not rotated: tokens was updated while it was running. "
+                            "Quit (ctrl+q) and start it again.", title="Error", severity="error", markup=False)
+                return
+            self.rotate_token(token, overlap)
+
+        from .confirm_rotate import ConfirmRotateScreen
+
+        self.app.push_screen(ConfirmRotateScreen(token, now), answered)
+
+    def action_edit_token(self) -> None:
+        token = self.query_one(TokenTable).highlighted
+        if token is not None:
+            self._open_edit(token)
+
+    def _open_edit(self, token: TokenInfo) -> None:
+        from .edit_token import EditTokenScreen
+
+        now = self.tokens_app.now()
+        labels = [t.label for t in self.tokens if t.is_active(now) and t.id != token.id]
+
+        def answered(request: EditTokenRequest | None) -> None:
+            if request is not None:
+                self.edit_token(request)
+
+        self.app.push_screen(EditTokenScreen(token, labels), answered)
 
     def action_revoke_token(self) -> None:
         token = self.query_one(TokenTable).highlighted
@@ -350,3 +494,7 @@ class MyTokensScreen(SectionScreen):
         self.show_revoked = not self.show_revoked
         shown = "shown" if self.show_revoked else "hidden"
         self.notify(f"Revoked tokens are {shown}.", markup=False, timeout=2)
+
+
+def _rotatable(token: TokenInfo, now: datetime) -> bool:
+    return token.is_active(now) and token.replaced_by is None

@@ -107,6 +107,7 @@ class SectionScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         self.query_one(Sidebar).set_admin(self.tokens_app.is_admin)
+        self.query_one(Sidebar).show_expiring(self.tokens_app.expiring_count)
         if self._stale and self.tokens_app.store is not None and self.may_show():
             self._stale = False
             self.read_again()

@@ -1,5 +1,6 @@
 """The side panel for the highlighted token: all the store knows about it except its secret and
-hash, what it can actually do on each form, and the "Revoke token" button."""
+hash (its note, databases, rotation link and last caller too), what it can actually do on each
+form, and the "Rotate", "Edit" and "Revoke token" buttons."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import datetime
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Static
@@ -32,15 +33,30 @@ def _field(name: str, value: str | Content) -> Content:
 def describe_token(token: TokenInfo, now: datetime) -> Content:
     """The token's facts, one per line. Every user-typed part is literal text."""
     status = token.status(now)
+    worded = fmt.status(token, now)
     lines = [
         Content(fmt.safe(token.label)).stylize("bold"),
         _field("ID", token.id),
         _field("Scope", token.scope.title),
-        _field("Status", Content(status.value.capitalize()).stylize(_STATUS_STYLE[status])),
+        _field("Status", Content(worded[0].upper() + worded[1:]).stylize(_STATUS_STYLE[status])),
         _field("Created", fmt.when(token.created_at)),
         _field("Expires", fmt.expires_exactly(token)),
         _field("Last used", fmt.relative(token.last_used_at, now)),
     ]
+    if token.last_used_address or token.last_used_agent:
+        # What the API server said about the caller: text from outside, shown as plain text.
+        if token.last_used_address:
+            lines.append(_field("  from", fmt.safe(token.last_used_address)))
+        if token.last_used_agent:
+            lines.append(_field("  client", fmt.safe(token.last_used_agent)))
+    if token.databases is not None:
+        lines.append(_field("Databases", fmt.databases(token)))
+    if token.replaces is not None:
+        lines.append(_field("Replaces", token.replaces))
+    if token.replaced_by is not None:
+        lines.append(_field("Replaced", f"by {token.replaced_by}"))
+    if token.note:
+        lines.append(_field("Note", fmt.safe(token.note)))
     if token.revoked_at is not None:
         lines.append(_field("Revoked", fmt.when(token.revoked_at)))
         if token.revoked_by:
@@ -67,7 +83,8 @@ def describe_access(token: TokenInfo, access: Sequence[FormAccess], now: datetim
         if item.database != database:
             database = item.database
             lines.append(Content(fmt.safe(database)).stylize("underline"))
-        can = effective_actions(item.granted, token.scope)
+        outside = token.databases is not None and item.database not in token.databases
+        can = frozenset() if outside else effective_actions(item.granted, token.scope)
         limited = limited or can != item.granted
         # ✓/✗ carry the meaning without colour or strike-through, which not every terminal shows.
         marks = Content(" ").join(
@@ -78,7 +95,8 @@ def describe_access(token: TokenInfo, access: Sequence[FormAccess], now: datetim
         )
         lines.append(Content.assemble("  ", Content(fmt.safe(item.form)), "\n    ", marks))
     if limited:
-        lines.append(Content("✗: your account may, this token's scope may not.").stylize("$text-muted"))
+        why = "scope or databases" if token.databases is not None else "scope"
+        lines.append(Content(f"✗: your account may, this token's {why} may not.").stylize("$text-muted"))
     lines.append(Content("A token can only limit: it never does more than your account may.").stylize("$text-muted"))
     return Content("\n").join(lines)
 
@@ -103,6 +121,16 @@ class DetailPanel(VerticalScroll, can_focus=True):
             super().__init__()
             self.token = token
 
+    class RotateRequested(Message):
+        def __init__(self, token: TokenInfo) -> None:
+            super().__init__()
+            self.token = token
+
+    class EditRequested(Message):
+        def __init__(self, token: TokenInfo) -> None:
+            super().__init__()
+            self.token = token
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._token: TokenInfo | None = None
@@ -112,6 +140,9 @@ class DetailPanel(VerticalScroll, can_focus=True):
         # Two blocks, stacked in a side panel and side by side in a panel under the list.
         with Vertical(id="detail-summary"):
             yield Static(Content("Select a token to see its details."), id="detail-facts")
+            with Horizontal(id="detail-buttons"):
+                yield Button("Rotate", id="rotate-button", compact=True)
+                yield Button("Edit", id="edit-button", compact=True)
             yield Button("Revoke token", id="revoke-button", variant="error", compact=True)
         yield Static(id="detail-access")
 
@@ -124,16 +155,20 @@ class DetailPanel(VerticalScroll, can_focus=True):
         self._access = access
         facts = self.query_one("#detail-facts", Static)
         button = self.query_one("#revoke-button", Button)
+        rotate = self.query_one("#rotate-button", Button)
+        edit = self.query_one("#edit-button", Button)
         access_view = self.query_one("#detail-access", Static)
         if token is None:
             facts.update(Content("No token selected."))
             access_view.update("")
-            button.display = False
+            button.display = rotate.display = edit.display = False
             return
         now = self.app.now()  # type: ignore[attr-defined]
         facts.update(describe_token(token, now))
         access_view.update(describe_access(token, access, now))
         button.display = token.revoked_at is None
+        rotate.display = token.is_active(now) and token.replaced_by is None
+        edit.display = True
 
     def action_back(self) -> None:
         self._set_open(False)
@@ -159,6 +194,8 @@ class DetailPanel(VerticalScroll, can_focus=True):
             self.parent.set_class(is_open, "-detail-open")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "revoke-button" and self._token is not None:
+        requests = {"revoke-button": self.RevokeRequested, "rotate-button": self.RotateRequested,
+                    "edit-button": self.EditRequested}
+        if event.button.id in requests and self._token is not None:
             event.stop()
-            self.post_message(self.RevokeRequested(self._token))
+            self.post_message(requests[event.button.id](self._token))

@@ -1,5 +1,5 @@
-"""The navigation sidebar: Account settings → Profile, API tokens; for administrators also
-Administration → All tokens, Accounts, Audit log."""
+"""The navigation sidebar: Account settings → Profile, API tokens (and how many tokens expire
+within a week); for administrators also Administration → All tokens, Accounts, Audit log."""
 
 from __future__ import annotations
 
@@ -30,6 +30,8 @@ class Sidebar(Vertical):
     Sidebar > #admin-heading, Sidebar > #admin-nav { display: none; margin-top: 1; }
     Sidebar.-admin > #admin-heading, Sidebar.-admin > #admin-nav { display: block; }
     Sidebar > #admin-nav { margin-top: 0; }
+    Sidebar > #expiring { padding: 0 0 0 2; color: $text-warning; display: none; }
+    Sidebar > #expiring.-some { display: block; }
     """
 
     class PageChosen(Message):
@@ -45,6 +47,7 @@ class Sidebar(Vertical):
     def compose(self) -> ComposeResult:
         yield Label("Account settings")
         yield OptionList(*(Option(title, id=key) for key, title in PAGES), id="nav")
+        yield Label("", id="expiring", markup=False)
         yield Label("Administration", id="admin-heading")
         yield OptionList(*(Option(title, id=key) for key, title in ADMIN_PAGES), id="admin-nav")
 
@@ -55,6 +58,13 @@ class Sidebar(Vertical):
     @property
     def admin(self) -> bool:
         return self.has_class("-admin")
+
+    def show_expiring(self, count: int) -> None:
+        """How many of the account's tokens stop within a week (hidden when none do), under
+        "API tokens"; the list says which and when."""
+        label = self.query_one("#expiring", Label)
+        label.update(f"⚠ {count} expiring" if count else "")
+        label.set_class(count > 0, "-some")
 
     def set_admin(self, admin: bool) -> None:
         """Show or hide the administrators' sections (and take them out of the focus chain)."""

@@ -78,14 +78,23 @@ def layout_columns(width: int, longest_label: int = LABEL_WANT, *, account: bool
             chosen.append(column)
             used += GAP + column.width
     label_width = max(LABEL_MIN, width - (used - LABEL_MIN))
+    status_width = COLUMNS[1].width
+    if COLUMNS[1] in chosen and label_width - (STATUS_WIDE - status_width) >= want:
+        # Room to spare: the status says "expires in 3 days" rather than "3 days left".
+        label_width -= STATUS_WIDE - status_width
+        status_width = STATUS_WIDE
     order = list(chosen)
     # Read left to right as: account, label, scope, created, expires, last used, status.
     reading = ["account", "label", "scope", "created", "expires", "last_used", "status"]
     order.sort(key=lambda c: reading.index(c.key))
-    return [(c, label_width if c.width == 0 else c.width) for c in order]
+    return [(c, label_width if c.width == 0 else status_width if c.key == "status" else c.width) for c in order]
 
 
-def cell_text(token: TokenInfo, key: str, now: datetime) -> str:
+#: The status column grows to this when the label keeps its room, to say "expires in 3 days".
+STATUS_WIDE = 17
+
+
+def cell_text(token: TokenInfo, key: str, now: datetime, width: int = STATUS_WIDE) -> str:
     if key == "label":
         return fmt.safe(token.label)
     if key == "account":
@@ -98,7 +107,7 @@ def cell_text(token: TokenInfo, key: str, now: datetime) -> str:
         return fmt.expires(token)
     if key == "last_used":
         return fmt.relative(token.last_used_at, now)
-    return token.status(now).value
+    return fmt.status(token, now, short=True, width=width)
 
 
 def fit(text: str, width: int) -> str:
@@ -300,7 +309,7 @@ class TokenTable(ScrollView, can_focus=True):
                 style = row_style + self._status_style(status)
             if i:
                 segments.append(Segment(" " * GAP, row_style))
-            segments.append(Segment(fit(cell_text(token, column.key, self._now), column_width), style))
+            segments.append(Segment(fit(cell_text(token, column.key, self._now, column_width), column_width), style))
         return Strip(segments).adjust_cell_length(width, row_style)
 
     def _status_style(self, status: TokenStatus) -> Style:
