@@ -9,6 +9,7 @@ import sys
 import store
 from store import Scope, StoreError
 
+from .. import defaults
 from .. import format as fmt
 from .common import (
     EXIT_FAIL,
@@ -40,16 +41,21 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     )
     create.add_argument(
         "--expires",
-        default="never",
+        default=defaults.EXPIRY,
         metavar="WHEN",
-        help="30d, 90d, 1y, never (default) or a date YYYY-MM-DD (valid through the end of that day, your time zone)",
+        help=f"30d, 90d, 1y, never or a date YYYY-MM-DD (valid through the end of that day, your time zone); "
+        f"default {defaults.EXPIRY}, as in the app",
     )
     add_common(create, suppress=True)
     create.set_defaults(run=cmd_create)
 
     listing = commands.add_parser("list", help="list the account's tokens (never their secrets)")
     listing.add_argument("--json", action="store_true", help="print JSON for scripts")
-    listing.add_argument("--all", action="store_true", help="include revoked tokens")
+    shown = listing.add_mutually_exclusive_group()
+    shown.add_argument("--hide-revoked", dest="show_revoked", action="store_false", default=defaults.SHOW_REVOKED,
+                       help="leave revoked tokens out (they are listed by default, as in the app until you press v)")
+    shown.add_argument("--all", dest="show_revoked", action="store_true",
+                       help="include revoked tokens (the default; kept for scripts written when it was not)")
     add_common(listing, suppress=True)
     listing.set_defaults(run=cmd_list)
 
@@ -100,7 +106,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     account = args.account
     with open_store(args) as db:
         try:
-            tokens = db.list_tokens(account, include_revoked=args.all)
+            tokens = db.list_tokens(account, include_revoked=args.show_revoked)
         except store.UnknownAccount:
             tokens = []  # listing creates nothing: an account not yet used simply has no tokens
     now = store.utcnow()
@@ -109,7 +115,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
         return EXIT_OK
     if not tokens:
-        hint = "" if args.all else " (revoked ones are hidden; --all shows them)"
+        hint = "" if args.show_revoked else " (revoked ones are hidden; leave out --hide-revoked to see them)"
         print(f"No tokens for {fmt.safe(account)}{hint}. Create one: tokens create --label NAME --scope read", file=sys.stderr)
         return EXIT_OK
     rows = [("ID", "LABEL", "SCOPE", "CREATED", "EXPIRES", "LAST USED", "STATUS")]

@@ -32,6 +32,7 @@ from store import (
     validate_label,
 )
 
+from .. import defaults
 from ..messages import AddTokenRequest
 from ..widgets.plain_input import PlainInput
 from .dialog import DialogScreen
@@ -215,7 +216,7 @@ class AddTokenScreen(DialogScreen[AddTokenRequest | None]):
         *,
         label: str = "",
         scope: Scope = Scope.READ,
-        expiry: str = "90d",
+        expiry: str = defaults.EXPIRY,
         error: str | None = None,
     ) -> None:
         super().__init__()
