@@ -25,8 +25,13 @@ from textual.worker import Worker, WorkerState, get_current_worker
 import store
 from store import FormAccess, StoreError, TokenInfo
 
+from . import defaults
 from . import format as fmt
 from .commands import TokenCommands
+from .config import Config
+from .read_only import CHANGING_ACTIONS
+from .read_only import EMPTY_HINT as READ_ONLY_EMPTY
+from .read_only import REFUSAL as READ_ONLY_REFUSAL
 from .messages import AddRefused, AddTokenRequest, StoreFailed, StoreOpened, TokenCreated, TokenRevoked, TokensLoaded
 from .widgets.detail_panel import DetailPanel
 from .widgets.plain_input import PlainInput
@@ -42,7 +47,6 @@ EMPTY_HINT = (
     "Give each application and device its own token (e.g. 'Power BI – office laptop'), "
     "so you know which one to revoke when you are done with it."
 )
-
 
 READ_FAILED = "Cannot read your tokens"
 #: Actions of the main screen, refused while a dialog is open.
@@ -80,7 +84,7 @@ class TokensApp(App[None]):
         Binding("escape", "clear_filter", "Clear filter", id="clear-filter", show=False),
     ]
 
-    show_revoked: reactive[bool] = reactive(True, init=False)
+    show_revoked: reactive[bool] = reactive(defaults.SHOW_REVOKED, init=False)
     filter_text: reactive[str] = reactive("", init=False)
 
     def __init__(
@@ -89,8 +93,12 @@ class TokensApp(App[None]):
         account: str | None = None,
         *,
         clock: Callable[[], datetime] = store.utcnow,
+        read_only: bool = False,
+        config: Config | None = None,
     ) -> None:
         super().__init__()
+        #: Opened only to look: every changing action is hidden and refused (``tokens --read-only``).
+        self.read_only = read_only
         self.now = clock
         self._db_arg = db
         self.account = account or store.login_name()
@@ -101,8 +109,74 @@ class TokensApp(App[None]):
         self.loaded = False
         self.error: str | None = None
         shown = fmt.safe(self.account)
-        self.sub_title = shown if self.location == "database" else f"{shown} · {self.location}"
+        self.sub_title = self._sub_title(shown if self.location == "database" else f"{shown} · {self.location}")
         self._binding_state: tuple[object, ...] = (False, False)
+        self._apply_config(config)
+
+    def _sub_title(self, text: str) -> str:
+        # First, so that a long database path cut at the edge never hides it.
+        return f"read-only · {text}" if self.read_only else text
+
+    # ------------------------------------------------------------------ config file
+
+    def _apply_config(self, config: Config | None) -> None:
+        """The user's keys and theme, before the first frame; problems are told once it is up."""
+        from . import config as config_file
+
+        if config is None:
+            config = config_file.load(themes=self.available_themes)
+        elif config.theme is not None and config.theme not in self.available_themes:
+            config = config_file.Config(config.path, config.keymap, None,
+                                        config.problems + (f"there is no theme {config.theme!r}",))
+        self.config = config
+        if config.keymap:
+            self.set_keymap(config.keymap)
+        #: The theme the file names: picking another in the palette writes it there.
+        self._remembered_theme = config.theme or self.theme
+        if config.theme is not None:
+            self.theme = config.theme
+
+    def _check_config(self) -> None:
+        """Tell the person what in their config file was ignored (after the first frame: finding
+        every binding id imports every screen)."""
+        config = self.config
+        if config.keymap:
+            from .bindings import bindings_with_ids
+
+            config = config.without_unknown_ids(bindings_with_ids())
+            if config is not self.config:
+                self.config = config
+                self.set_keymap(config.keymap)
+        if config.problems:
+            self.notify(
+                "\n".join(fmt.safe(problem) for problem in config.problems)
+                + "\nThe defaults are used instead.",
+                title=f"Config file {fmt.safe(str(config.path))}",
+                severity="warning",
+                markup=False,
+                timeout=12,
+            )
+
+    def watch_theme(self, theme: str) -> None:
+        # The palette's "Change theme" sets this; remember the choice for the next start.
+        if self.is_mounted and theme != self._remembered_theme:
+            self._remembered_theme = theme
+            self.remember_theme(theme)
+
+    @work(thread=True, group="config", exit_on_error=False)
+    def remember_theme(self, theme: str) -> None:
+        from .config import save_theme
+
+        try:
+            save_theme(self.config.path, theme)
+        except (OSError, ValueError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "the file is not valid TOML"
+            self.call_from_thread(
+                self.notify,
+                f"The theme was not remembered: {fmt.safe(str(self.config.path))}: {fmt.safe(str(reason))}",
+                severity="warning",
+                markup=False,
+            )
 
     # ------------------------------------------------------------------ layout
 
@@ -129,6 +203,10 @@ class TokensApp(App[None]):
 
     def on_mount(self) -> None:
         self.query_one(Sidebar).select("tokens")
+        if self.read_only:
+            self.query_one("#add-button").display = False
+        if self.config.problems or self.config.keymap:
+            self.call_after_refresh(self._check_config)
         # After the first frame: importing the database layer would compete with painting it.
         self.call_after_refresh(self.open_store)
 
@@ -139,7 +217,8 @@ class TokensApp(App[None]):
         from store import TokenStore
 
         opened = TokenStore(self._db_arg)
-        account = opened.ensure_account(self.account)
+        # A read-only session creates nothing, not even the account: it just finds no tokens.
+        account = self.account if self.read_only else opened.ensure_account(self.account)
         self.store = opened
         self.post_message(StoreOpened(opened.location, account))
         self._load()
@@ -150,8 +229,13 @@ class TokensApp(App[None]):
 
     def _load(self, select_id: str | None = None) -> None:
         assert self.store is not None
-        tokens = self.store.list_tokens(self.account, include_revoked=True)
-        access = self.store.account_access(self.account)
+        try:
+            tokens = self.store.list_tokens(self.account, include_revoked=True)
+            access = self.store.account_access(self.account)
+        except store.UnknownAccount:
+            if not self.read_only:
+                raise
+            tokens, access = [], []
         if get_current_worker().is_cancelled:
             return  # a newer read replaced this one; its answer must not overwrite the newer
         self.post_message(TokensLoaded(tokens, access, select_id))
@@ -159,6 +243,8 @@ class TokensApp(App[None]):
     @work(thread=True, group="write", exit_on_error=False)
     def create_token(self, request: AddTokenRequest) -> None:
         assert self.store is not None
+        if self.read_only:
+            raise StoreError(READ_ONLY_REFUSAL)
         try:
             new = self.store.create_token(self.account, request.label, request.scope, request.expires_at)
         except store.InvalidInput as exc:
@@ -171,6 +257,8 @@ class TokensApp(App[None]):
     @work(thread=True, group="write", exit_on_error=False)
     def revoke_token(self, token: TokenInfo) -> None:
         assert self.store is not None
+        if self.read_only:
+            raise StoreError(READ_ONLY_REFUSAL)
         revoked = self.store.revoke(token.id, by=self.account)
         self.post_message(TokenRevoked(revoked))
 
@@ -202,7 +290,7 @@ class TokensApp(App[None]):
         self.set_interval(REFRESH_SECONDS, self._refresh_periodically)
         self.location = message.location
         self.account = message.account
-        self.sub_title = f"{fmt.safe(message.account)} · {message.location}"
+        self.sub_title = self._sub_title(f"{fmt.safe(message.account)} · {message.location}")
 
     def on_tokens_loaded(self, message: TokensLoaded) -> None:
         first = not self.loaded
@@ -270,11 +358,12 @@ class TokensApp(App[None]):
         elif not self.loaded:
             text = Content("Opening the database…")
         elif not self.tokens:
-            text = Content(EMPTY_HINT)
+            text = Content(READ_ONLY_EMPTY if self.read_only else EMPTY_HINT)
         elif not rows and self.filter_text:
             text = Content(f"No token label contains “{fmt.safe(self.filter_text)}”. Press escape to clear the filter.")
         elif not rows:
-            text = Content("All your tokens are revoked. Press v to show them, or a to add a new one.")
+            text = Content("All your tokens are revoked. Press v to show them"
+                           + ("." if self.read_only else ", or a to add a new one."))
         else:
             text = None
         message.update(text or "")
@@ -354,6 +443,8 @@ class TokensApp(App[None]):
         return any(not isinstance(screen, CommandPalette) for screen in self.screen_stack[1:])
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.read_only and action in CHANGING_ACTIONS:
+            return False  # hidden from the footer and the palette, and the key does nothing
         if action in MAIN_SCREEN_ACTIONS and self._under_modal():
             return False  # one dialog at a time; keys belong to the open one
         on_tokens = self.query_one("#pages", ContentSwitcher).current == "tokens-page"
@@ -370,12 +461,15 @@ class TokensApp(App[None]):
         return True
 
     def action_add_token(self) -> None:
+        if self.read_only:
+            self.notify(READ_ONLY_REFUSAL, severity="warning", markup=False)
+            return
         if self.store is None:
             self.notify("The tokens database is not open.", severity="warning", markup=False)
             return
         self._open_add()
 
-    def _open_add(self, *, label: str = "", scope: store.Scope = store.Scope.READ, expiry: str = "90d",
+    def _open_add(self, *, label: str = "", scope: store.Scope = store.Scope.READ, expiry: str = defaults.EXPIRY,
                   error: str | None = None) -> None:
         from .screens.add_token import AddTokenScreen
 
@@ -396,6 +490,9 @@ class TokensApp(App[None]):
             self._confirm_revoke(token)
 
     def _confirm_revoke(self, token: TokenInfo) -> None:
+        if self.read_only:
+            self.notify(READ_ONLY_REFUSAL, severity="warning", markup=False)
+            return
         if token.revoked_at is not None:
             self.notify("This token is already revoked.", markup=False)
             return
@@ -477,7 +574,8 @@ def _cheap_target(db: str | None) -> bool:
     return not isinstance(target, str)
 
 
-def run(db: str | None = None, account: str | None = None) -> int:
+def run(db: str | None = None, account: str | None = None, *, read_only: bool = False,
+        config: Config | None = None) -> int:
     """Open the app; returns the process exit code."""
-    TokensApp(db=db, account=account).run()
+    TokensApp(db=db, account=account, read_only=read_only, config=config).run()
     return 0

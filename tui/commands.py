@@ -8,6 +8,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
 from . import format as fmt
+from .read_only import CHANGING_ACTIONS
 
 if TYPE_CHECKING:
     from .app import TokensApp
@@ -36,13 +37,13 @@ class TokenCommands(Provider):
 
     async def discover(self) -> Hits:
         app = self.tokens_app
-        for title, help_text, action in ACTIONS:
+        for title, help_text, action in _offered(app):
             yield DiscoveryHit(Content(title), _runner(app, action), text=title, help=help_text)  # type: ignore[arg-type]
 
     async def search(self, query: str) -> Hits:
         app = self.tokens_app
         matcher = self.matcher(query)
-        for title, help_text, action in ACTIONS:
+        for title, help_text, action in _offered(app):
             score = matcher.match(title)
             if score > 0:
                 yield Hit(score, _highlight(matcher, query, title), _runner(app, action), text=title, help=help_text)  # type: ignore[arg-type]
@@ -68,6 +69,13 @@ class TokenCommands(Provider):
             found += 1
             if found >= TOKEN_HITS:
                 return
+
+
+def _offered(app: TokensApp) -> tuple[tuple[str, str, str], ...]:
+    """The actions this session may run: a read-only one is not offered any change."""
+    if not getattr(app, "read_only", False):
+        return ACTIONS
+    return tuple(item for item in ACTIONS if item[2] not in CHANGING_ACTIONS)
 
 
 def _runner(app: TokensApp, action: str):  # type: ignore[no-untyped-def]

@@ -117,7 +117,7 @@ class DetailPanel(VerticalScroll, can_focus=True):
         now = self.app.now()  # type: ignore[attr-defined]
         facts.update(describe_token(token, now))
         access_view.update(describe_access(token, access, now))
-        button.display = token.revoked_at is None
+        button.display = token.revoked_at is None and not getattr(self.app, "read_only", False)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "revoke-button" and self._token is not None:
