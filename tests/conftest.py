@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from datetime import UTC, datetime, timedelta
 from collections.abc import Iterator
 from urllib.parse import quote
 
@@ -95,3 +96,74 @@ def token_store(make_store):  # type: ignore[no-untyped-def]
 def pytest_configure(config) -> None:  # type: ignore[no-untyped-def]
     if os.environ.get("CI") and not POSTGRES_URL:
         raise pytest.UsageError("CI must set TOKENS_TEST_POSTGRES_URL: the store is tested on PostgreSQL too")
+
+
+@pytest.fixture
+def first_release():  # type: ignore[no-untyped-def]
+    """``first_release(url, versioned=False)`` builds a database as the first release left it
+    (revision 0001's tables and trigger; without a version table unless ``versioned``), holding
+    active, expired and revoked tokens, through raw SQL; returns the token strings by kind."""
+    return _build_first_release_database
+
+
+def _alembic_config(connection):  # type: ignore[no-untyped-def]
+    from alembic.config import Config
+
+    from store import schema as schema_module
+
+    config = Config()
+    config.set_main_option("script_location", str(schema_module.MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def _build_first_release_database(url: str, *, versioned: bool) -> dict[str, list[str]]:
+    """A database at revision 0001 holding active, expired and revoked tokens; returns their strings."""
+    from alembic import command
+    from sqlalchemy import create_engine, text
+
+    from store import tokenstring as ts
+
+    cheap = _cheap_hasher()
+    engine = create_engine(url)
+    now = datetime.now(UTC)
+    made: dict[str, list[str]] = {"active": [], "revoked": [], "expired": []}
+    try:
+        with engine.begin() as connection:
+            command.upgrade(_alembic_config(connection), "0001")
+            if not versioned:
+                # What the first release left: the same tables, and no record of a version.
+                connection.execute(text("DROP TABLE alembic_version"))
+            connection.execute(
+                text("INSERT INTO account (id, name, is_admin, created_at) VALUES (1, 'alice', :f, :now), (2, 'root', :t, :now)"),
+                {"now": now, "t": True, "f": False},
+            )
+            for n in range(12):
+                token_id, secret, token = ts.generate()
+                kind = "revoked" if n % 4 == 0 else "expired" if n % 4 == 1 else "active"
+                connection.execute(
+                    text(
+                        "INSERT INTO token (id, account_id, label, scope, secret_hash, created_at, expires_at, "
+                        "revoked_at, revoked_by_id) VALUES (:id, :account, :label, :scope, :hash, :created, "
+                        ":expires, :revoked, :by)"
+                    ),
+                    {
+                        "id": token_id,
+                        "account": 1 + n % 2,
+                        "label": f"Token {n} – café",
+                        "scope": "read" if n % 3 else "read_write",
+                        "hash": cheap.hash(secret),
+                        "created": now - timedelta(days=30),
+                        "expires": now - timedelta(days=1) if kind == "expired" else now + timedelta(days=30),
+                        "revoked": now - timedelta(days=2) if kind == "revoked" else None,
+                        "by": 2 if kind == "revoked" else None,
+                    },
+                )
+                connection.execute(
+                    text("INSERT INTO audit_event (at, actor_id, action, token_id, detail) VALUES (:at, 1, 'token.create', :id, '{}')"),
+                    {"at": now, "id": token_id},
+                )
+                made[kind].append(token)
+    finally:
+        engine.dispose()
+    return made

@@ -7,9 +7,6 @@ release's databases however far the models move on.
 
 from __future__ import annotations
 
-import secrets
-from datetime import UTC, datetime, timedelta
-
 import pytest
 from argon2 import PasswordHasher, profiles
 from sqlalchemy import create_engine, text
@@ -21,63 +18,6 @@ from store import tokenstring as ts
 from store.models import metadata
 
 CHEAP = PasswordHasher.from_parameters(profiles.CHEAPEST)
-
-
-def _alembic_config(connection):  # type: ignore[no-untyped-def]
-    from alembic.config import Config
-
-    config = Config()
-    config.set_main_option("script_location", str(schema_module.MIGRATIONS))
-    config.attributes["connection"] = connection
-    return config
-
-
-def build_first_release_database(url: str, *, versioned: bool) -> dict[str, list[str]]:
-    """A database at revision 0001 holding active, expired and revoked tokens; returns their strings."""
-    from alembic import command
-
-    engine = create_engine(url)
-    now = datetime.now(UTC)
-    made: dict[str, list[str]] = {"active": [], "revoked": [], "expired": []}
-    try:
-        with engine.begin() as connection:
-            command.upgrade(_alembic_config(connection), "0001")
-            if not versioned:
-                # What the first release left: the same tables, and no record of a version.
-                connection.execute(text("DROP TABLE alembic_version"))
-            connection.execute(
-                text("INSERT INTO account (id, name, is_admin, created_at) VALUES (1, 'alice', :f, :now), (2, 'root', :t, :now)"),
-                {"now": now, "t": True, "f": False},
-            )
-            for n in range(12):
-                token_id, secret, token = ts.generate()
-                kind = "revoked" if n % 4 == 0 else "expired" if n % 4 == 1 else "active"
-                connection.execute(
-                    text(
-                        "INSERT INTO token (id, account_id, label, scope, secret_hash, created_at, expires_at, "
-                        "revoked_at, revoked_by_id) VALUES (:id, :account, :label, :scope, :hash, :created, "
-                        ":expires, :revoked, :by)"
-                    ),
-                    {
-                        "id": token_id,
-                        "account": 1 + n % 2,
-                        "label": f"Token {n} – café",
-                        "scope": "read" if n % 3 else "read_write",
-                        "hash": CHEAP.hash(secret),
-                        "created": now - timedelta(days=30),
-                        "expires": now - timedelta(days=1) if kind == "expired" else now + timedelta(days=30),
-                        "revoked": now - timedelta(days=2) if kind == "revoked" else None,
-                        "by": 2 if kind == "revoked" else None,
-                    },
-                )
-                connection.execute(
-                    text("INSERT INTO audit_event (at, actor_id, action, token_id, detail) VALUES (:at, 1, 'token.create', :id, '{}')"),
-                    {"at": now, "id": token_id},
-                )
-                made[kind].append(token)
-    finally:
-        engine.dispose()
-    return made
 
 
 def _assert_every_token_kept(store: TokenStore, made: dict[str, list[str]]) -> None:
@@ -113,30 +53,30 @@ def test_a_new_database_matches_the_models(make_store) -> None:  # type: ignore[
     assert differences == []
 
 
-def test_an_unversioned_sqlite_database_is_upgraded_on_open_and_keeps_every_token(sqlite_url) -> None:  # type: ignore[no-untyped-def]
-    made = build_first_release_database(f"sqlite:///{sqlite_url}", versioned=False)
+def test_an_unversioned_sqlite_database_is_upgraded_on_open_and_keeps_every_token(sqlite_url, first_release) -> None:  # type: ignore[no-untyped-def]
+    made = first_release(f"sqlite:///{sqlite_url}", versioned=False)
     with TokenStore(sqlite_url, hasher=CHEAP) as store:
         assert store.schema_status().state is SchemaState.CURRENT
         _assert_every_token_kept(store, made)
         assert len(store.list_tokens("alice", include_revoked=True)) == 6
 
 
-def test_a_versioned_sqlite_database_of_the_first_revision_is_upgraded_too(sqlite_url) -> None:  # type: ignore[no-untyped-def]
-    made = build_first_release_database(f"sqlite:///{sqlite_url}", versioned=True)
+def test_a_versioned_sqlite_database_of_the_first_revision_is_upgraded_too(sqlite_url, first_release) -> None:  # type: ignore[no-untyped-def]
+    made = first_release(f"sqlite:///{sqlite_url}", versioned=True)
     with TokenStore(sqlite_url, hasher=CHEAP) as store:
         assert store.schema_status().revision == schema_module.HEAD
         _assert_every_token_kept(store, made)
 
 
 @pytest.mark.skipif(schema_module.HEAD == "0001", reason="needs a revision after the first")
-def test_an_outdated_postgresql_database_is_refused_with_the_command_to_run(postgres_url) -> None:  # type: ignore[no-untyped-def]
-    build_first_release_database(postgres_url, versioned=True)
+def test_an_outdated_postgresql_database_is_refused_with_the_command_to_run(postgres_url, first_release) -> None:  # type: ignore[no-untyped-def]
+    first_release(postgres_url, versioned=True)
     with pytest.raises(SchemaMismatch, match="tokens db upgrade --db"):
         TokenStore(postgres_url, hasher=CHEAP)
 
 
-def test_an_unversioned_postgresql_database_is_refused_then_upgraded_on_request(postgres_url) -> None:  # type: ignore[no-untyped-def]
-    made = build_first_release_database(postgres_url, versioned=False)
+def test_an_unversioned_postgresql_database_is_refused_then_upgraded_on_request(postgres_url, first_release) -> None:  # type: ignore[no-untyped-def]
+    made = first_release(postgres_url, versioned=False)
     with pytest.raises(SchemaMismatch, match="tokens db upgrade --db") as refused:
         TokenStore(postgres_url, hasher=CHEAP)
     assert "\n" not in str(refused.value)
@@ -165,12 +105,12 @@ def test_a_database_from_a_newer_release_is_refused_and_left_alone(db_url) -> No
     engine.dispose()
 
 
-def test_two_processes_opening_an_old_database_at_once_both_succeed(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_two_processes_opening_an_old_database_at_once_both_succeed(tmp_path, first_release) -> None:  # type: ignore[no-untyped-def]
     import subprocess
     import sys
 
     path = tmp_path / "old.db"
-    made = build_first_release_database(f"sqlite:///{path}", versioned=False)
+    made = first_release(f"sqlite:///{path}", versioned=False)
     program = (
         "import sys; from store import TokenStore; "
         "from argon2 import PasswordHasher, profiles; "
@@ -185,8 +125,8 @@ def test_two_processes_opening_an_old_database_at_once_both_succeed(tmp_path) ->
         _assert_every_token_kept(store, made)
 
 
-def test_an_upgrade_that_fails_leaves_the_database_as_it_was(sqlite_url, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    made = build_first_release_database(f"sqlite:///{sqlite_url}", versioned=False)
+def test_an_upgrade_that_fails_leaves_the_database_as_it_was(sqlite_url, monkeypatch, first_release) -> None:  # type: ignore[no-untyped-def]
+    made = first_release(f"sqlite:///{sqlite_url}", versioned=False)
 
     from alembic import command
 

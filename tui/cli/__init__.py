@@ -22,7 +22,7 @@ from collections.abc import Sequence
 import store
 from store import StoreError
 
-from . import demo, tokens
+from . import db, demo, tokens
 from .common import EXIT_FAIL, EXIT_OK, EXIT_USAGE, Parser, UsageError, add_common, err
 
 __all__ = ["build_parser", "main"]
@@ -49,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     tokens.register(commands)
     demo.register(commands)
+    db.register(commands)
     return parser
 
 
