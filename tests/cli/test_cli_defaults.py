@@ -21,22 +21,8 @@ def test_revoked_tokens_are_listed_unless_hidden_as_in_the_app(tokens, create, i
     assert tokens("list", "--all", "--hide-revoked").code == 64  # contradictory: refused
 
 
-async def test_the_app_starts_with_the_same_defaults(tmp_path) -> None:
-    from tui.app import TokensApp
-    from tui.screens.add_token import AddTokenScreen
-
-    app = TokensApp(db=str(tmp_path / "t.db"), account="alice")
-    assert app.show_revoked is defaults.SHOW_REVOKED
-    async with app.run_test(size=(100, 30)) as pilot:
-        from tui_helpers import settle, wait_for
-
-        await settle(pilot)
-        await pilot.press("a")
-        await wait_for(pilot, lambda: isinstance(app.screen, AddTokenScreen))
-        assert app.screen.query_one("#expiry-90d").value  # the 90-day choice is the selected one
-
-
-@pytest.mark.parametrize("command", [["create", "--label", "L", "--scope", "read"], ["revoke", "abc", "--yes"], ["demo"]])
+@pytest.mark.parametrize("command", [["create", "--label", "L", "--scope", "read"], ["revoke", "abc", "--yes"], ["demo"],
+                                     ["db", "upgrade"]])
 def test_read_only_refuses_every_changing_command(tokens, listed, command) -> None:
     result = tokens("--read-only", *command)
 
@@ -50,3 +36,23 @@ def test_read_only_still_lists(tokens, create) -> None:
     create("Seen", "read")
     result = tokens("--read-only", "list")
     assert result.code == 0 and "Seen" in result.out
+
+
+def test_a_broken_config_file_is_one_line_on_stderr_and_the_app_still_opens(cli, monkeypatch, tmp_path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text("[keymap\nadd-token = 'n'\n")
+    monkeypatch.setenv("TOKENS_CONFIG", str(path))
+    opened: dict[str, object] = {}
+
+    def run(**kwargs: object) -> int:
+        opened.update(kwargs)
+        return 0
+
+    monkeypatch.setattr("tui.app.run", run)
+    result = cli("--read-only")
+
+    assert result.code == 0
+    assert result.err.count("\n") == 1 and result.err.startswith("tokens: config file")
+    assert str(path) in result.err and "not valid TOML" in result.err
+    assert opened["read_only"] is True
+    assert opened["config"].keymap == {}  # type: ignore[attr-defined]

@@ -28,7 +28,7 @@ from .common import EXIT_FAIL, EXIT_OK, EXIT_USAGE, Parser, UsageError, add_comm
 __all__ = ["build_parser", "main"]
 
 #: Commands refused under ``--read-only`` (which is there for people who only look).
-CHANGING_COMMANDS = frozenset({"create", "revoke", "demo"})
+CHANGING_COMMANDS = frozenset({"create", "revoke", "demo", "db upgrade"})
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -66,8 +66,9 @@ def cmd_app(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.read_only and args.command in CHANGING_COMMANDS:
-        err(f"--read-only: '{args.command}' changes the database; run it without --read-only")
+    command = " ".join(filter(None, (getattr(args, "command", None), getattr(args, "db_command", None))))
+    if args.read_only and (command in CHANGING_COMMANDS or command.split(" ")[0] in CHANGING_COMMANDS):
+        err(f"--read-only: '{command}' changes the database; run it without --read-only")
         return EXIT_USAGE
     # The subcommands' copies of --db/--account leave no attribute when not given.
     args.db = getattr(args, "db", None)
