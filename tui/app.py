@@ -129,33 +129,40 @@ class TokensApp(App[None]):
             config = config_file.Config(config.path, config.keymap, None,
                                         config.problems + (f"there is no theme {config.theme!r}",))
         self.config = config
+        self._binding_ids_checked = False
         if config.keymap:
             self.set_keymap(config.keymap)
         #: The theme the file names: picking another in the palette writes it there.
         self._remembered_theme = config.theme or self.theme
         if config.theme is not None:
-            self.theme = config.theme
+            # Without its watcher for now: Textual runs it once at start-up anyway, and running it
+            # here as well would parse all the app's CSS a second time before the first frame.
+            self.set_reactive(App.theme, config.theme)
 
-    def _check_config(self) -> None:
-        """Tell the person what in their config file was ignored (after the first frame: finding
-        every binding id imports every screen)."""
-        config = self.config
-        if config.keymap:
-            from .bindings import bindings_with_ids
-
-            config = config.without_unknown_ids(bindings_with_ids())
-            if config is not self.config:
-                self.config = config
-                self.set_keymap(config.keymap)
-        if config.problems:
+    def _tell_config_problems(self, problems: tuple[str, ...]) -> None:
+        if problems:
             self.notify(
-                "\n".join(fmt.safe(problem) for problem in config.problems)
-                + "\nThe defaults are used instead.",
-                title=f"Config file {fmt.safe(str(config.path))}",
+                "\n".join(fmt.safe(problem) for problem in problems) + "\nThe defaults are used instead.",
+                title=f"Config file {fmt.safe(str(self.config.path))}",
                 severity="warning",
                 markup=False,
                 timeout=12,
             )
+
+    def _check_binding_ids(self) -> None:
+        """Name the keymap's unknown binding ids. Finding every id imports every screen, so this
+        waits until the list is on the screen (or has failed to come)."""
+        if not self.config.keymap or self._binding_ids_checked:
+            return
+        self._binding_ids_checked = True
+        from .bindings import bindings_with_ids
+
+        checked = self.config.without_unknown_ids(bindings_with_ids())
+        if checked is not self.config:
+            new = checked.problems[len(self.config.problems):]
+            self.config = checked
+            self.set_keymap(checked.keymap)
+            self._tell_config_problems(new)
 
     def watch_theme(self, theme: str) -> None:
         # The palette's "Change theme" sets this; remember the choice for the next start.
@@ -205,8 +212,7 @@ class TokensApp(App[None]):
         self.query_one(Sidebar).select("tokens")
         if self.read_only:
             self.query_one("#add-button").display = False
-        if self.config.problems or self.config.keymap:
-            self.call_after_refresh(self._check_config)
+        self._tell_config_problems(self.config.problems)
         # After the first frame: importing the database layer would compete with painting it.
         self.call_after_refresh(self.open_store)
 
@@ -303,6 +309,8 @@ class TokensApp(App[None]):
         if first and self.focused is None:
             table = self.query_one(TokenTable)
             (table if table.display else self.query_one("#add-button")).focus()
+        if first:
+            self.call_after_refresh(self._check_binding_ids)
 
     def on_token_created(self, message: TokenCreated) -> None:
         info = message.new.info
@@ -334,6 +342,7 @@ class TokensApp(App[None]):
         if not self.loaded:
             self.error = f"{message.doing}.\n{message.reason}"
             self._show_tokens()
+            self.call_after_refresh(self._check_binding_ids)
         elif self.store is not None and message.doing != READ_FAILED:
             # A refused change often means another session changed the token: show what is true now.
             self.reload_tokens()

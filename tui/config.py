@@ -17,10 +17,7 @@ Nothing here imports Textual.
 from __future__ import annotations
 
 import os
-import re
-import tempfile
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 
 ENV_CONFIG = "TOKENS_CONFIG"
@@ -41,14 +38,24 @@ def config_path() -> Path:
     return user_config_path("tokens", appauthor=False) / "config.toml"
 
 
-@dataclass(frozen=True)
 class Config:
-    """What the config file asks for, already checked; ``problems`` says what was ignored and why."""
+    """What the config file asks for, already checked; ``problems`` says what was ignored and why.
 
-    path: Path
-    keymap: dict[str, str] = field(default_factory=dict)
-    theme: str | None = None
-    problems: tuple[str, ...] = ()
+    A plain class rather than a dataclass: building a dataclass costs more than reading the file,
+    and this module is imported before the first frame.
+    """
+
+    __slots__ = ("keymap", "path", "problems", "theme")
+
+    def __init__(self, path: Path, keymap: dict[str, str] | None = None, theme: str | None = None,
+                 problems: tuple[str, ...] = ()) -> None:
+        self.path = path
+        self.keymap: dict[str, str] = keymap or {}
+        self.theme = theme
+        self.problems = problems
+
+    def __repr__(self) -> str:
+        return f"Config(path={self.path!r}, keymap={self.keymap!r}, theme={self.theme!r}, problems={self.problems!r})"
 
     def problem_line(self) -> str | None:
         """All problems in one line, for a terminal (the command line's stderr)."""
@@ -68,8 +75,6 @@ class Config:
 
 def load(path: Path | None = None, *, themes: Collection[str] | None = None) -> Config:
     """Read and check the config file. A missing file is no problem; a broken one never raises."""
-    import tomllib
-
     path = path or config_path()
     try:
         with path.open("rb") as handle:
@@ -80,6 +85,8 @@ def load(path: Path | None = None, *, themes: Collection[str] | None = None) -> 
         return Config(path, problems=(f"cannot be read ({exc.strerror or type(exc).__name__})",))
     if len(raw) > MAX_BYTES:
         return Config(path, problems=(f"is larger than {MAX_BYTES // 1024} KiB",))
+    import tomllib
+
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
@@ -163,20 +170,22 @@ def _key_names(keys: type) -> frozenset[str]:
 
 # ---------------------------------------------------------------------------- remembering the theme
 
-_THEME_LINE = re.compile(r"^\s*theme\s*=")
-_TABLE_LINE = re.compile(r"^\s*\[")
+# Compiled when first needed: a regular expression costs more to build than the whole file to read.
+_THEME_LINE = r"^\s*theme\s*="
+_TABLE_LINE = r"^\s*\["
 
 
 def with_theme(text: str, theme: str) -> str:
     """The file's text with its top-level ``theme`` line set to ``theme``; everything else kept."""
     import json
+    import re
 
     line = f"theme = {json.dumps(theme)}"
     lines = text.splitlines()
     for index, current in enumerate(lines):
-        if _TABLE_LINE.match(current):
+        if re.match(_TABLE_LINE, current):
             break  # a theme line further down belongs to a table, not to the top level
-        if _THEME_LINE.match(current):
+        if re.match(_THEME_LINE, current):
             comment = _trailing_comment(current)
             lines[index] = line + (f"  {comment}" if comment else "")
             return "\n".join(lines) + "\n"
@@ -186,6 +195,8 @@ def with_theme(text: str, theme: str) -> str:
 
 def _trailing_comment(line: str) -> str:
     """A ``# comment`` after a simple quoted value (theme names hold no quote or hash)."""
+    import re
+
     match = re.match(r"""^\s*theme\s*=\s*("[^"]*"|'[^']*')\s*(#.*)?$""", line)
     return (match.group(2) or "") if match else ""
 
@@ -194,6 +205,7 @@ def save_theme(path: Path, theme: str) -> None:
     """Remember ``theme`` in the config file, writing a new file and renaming it over the old, so a
     crash or a full disk never leaves half a file. Raises ``OSError`` (and ``ValueError`` for a file
     that is not valid TOML, which is left as it is for its owner to mend)."""
+    import tempfile
     import tomllib
 
     try:
