@@ -30,6 +30,8 @@ Usage: ``python bench/big_list.py [--keys 50] [--no-tmux]``; prints JSON on stdo
 
 from __future__ import annotations
 
+from store import Actor
+
 import argparse
 import asyncio
 import os
@@ -72,8 +74,8 @@ def seed(db_path: Path) -> None:
         for account in SIZES:
             db.ensure_account(account)
             for form in ("Household survey", "Distributions", "Site visits"):
-                form_id = db.add_form("Field Operations", form)
-                db.set_grant(account, form_id, [Action.VIEW, Action.ADD])
+                form_id = db.add_form(Actor("alice"), "Field Operations", form)
+                db.set_grant(Actor("alice"), account, form_id, [Action.VIEW, Action.ADD])
 
     rng = random.Random(7)
     now = utcnow()

@@ -28,6 +28,8 @@ Usage: ``python bench/startup.py [-n 7] [--method both|tmux|pty]``; prints JSON 
 
 from __future__ import annotations
 
+from store import Actor
+
 import argparse
 import fcntl
 import os
@@ -82,7 +84,7 @@ def seed(db_path: Path) -> None:
 
     with TokenStore(db_path) as db:
         db.ensure_account(ACCOUNT)
-        db.seed_demo(ACCOUNT)
+        db.seed_demo(Actor(ACCOUNT))
         db.create_token(ACCOUNT, NEEDLE, Scope.READ)
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from .actor import login_name
 from .errors import (
+    AccountDisabled,
     AlreadyRevoked,
     DatabaseError,
     DatabaseLocked,
@@ -21,6 +22,7 @@ from .errors import (
     InvalidLabel,
     InvalidScope,
     InvalidToken,
+    NotAllowed,
     ReadOnlyDatabase,
     SchemaMismatch,
     StoreError,
@@ -32,7 +34,11 @@ from .paths import ENV_DB, default_db_path, describe, resolve_target
 from .types import (
     ALL_ACTIONS,
     EXPIRES_SOON,
+    SCHEMA_HEAD,
+    AccountInfo,
     Action,
+    Actor,
+    ActorVia,
     AuditEvent,
     FormAccess,
     NewToken,
@@ -41,6 +47,7 @@ from .types import (
     SchemaStatus,
     Scope,
     TokenInfo,
+    TokenPage,
     TokenSeed,
     TokenStatus,
     effective_actions,
@@ -49,6 +56,7 @@ from .types import (
 from .validation import (
     EXPIRY_CHOICES,
     LABEL_MAX,
+    label_key,
     parse_expiry,
     strip_controls,
     validate_account_name,
@@ -60,7 +68,15 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ALL_ACTIONS",
+    "AccountDisabled",
+    "AccountInfo",
+    "Actor",
+    "ActorVia",
+    "NotAllowed",
+    "TokenPage",
+    "label_key",
     "ENV_DB",
+    "SCHEMA_HEAD",
     "EXPIRES_SOON",
     "EXPIRY_CHOICES",
     "LABEL_MAX",

@@ -1,12 +1,26 @@
-"""Accounts, the catalogue of databases and forms, and grants (what an account may do on a form)."""
+"""Accounts, the catalogue of databases and forms, and grants (what an account may do on a form).
+
+Functions here run inside a transaction the facade opened; :mod:`store.access` has already
+decided that the actor may do what is asked.
+"""
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from datetime import datetime
+from typing import Any
 
-from .errors import UnknownAccount, UnknownForm
-from .models import Account, Database, Form, Grant
-from .types import ALL_ACTIONS, Action, FormAccess, Scope, effective_actions
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.engine import Connection, Row
+
+from .errors import UnknownForm
+from .models import Account, Database, Form, Grant, Token
+from .types import ALL_ACTIONS, AccountInfo, Action, FormAccess, Scope, effective_actions
+
+A = Account.__table__  # type: ignore[attr-defined]
+D = Database.__table__  # type: ignore[attr-defined]
+F = Form.__table__  # type: ignore[attr-defined]
+G = Grant.__table__  # type: ignore[attr-defined]
+T = Token.__table__  # type: ignore[attr-defined]
 
 GRANT_COLUMNS = {
     Action.VIEW: "can_view",
@@ -16,75 +30,117 @@ GRANT_COLUMNS = {
 }
 
 
-def get_account(session: Session, name: str, *, lock: bool = False) -> Account:
-    query = select(Account).where(Account.name == name)
-    if lock:
-        query = query.with_for_update()
-    account = session.exec(query).first()
-    if account is None:
-        raise UnknownAccount(f"no account named {name!r}")
-    return account
+def create_account(connection: Connection, name: str, now: datetime, *, admin: bool) -> int:
+    return connection.execute(insert(A).values(name=name, is_admin=admin, created_at=now)).inserted_primary_key[0]  # type: ignore[index]
 
 
-def account_exists(session: Session, name: str) -> bool:
-    return session.exec(select(Account.id).where(Account.name == name)).first() is not None
+def set_flags(connection: Connection, account_id: int, **values: object) -> None:
+    connection.execute(update(A).where(A.c.id == account_id).values(**values))
 
 
-def add_form(session: Session, database: str, form: str) -> int:
+def info(row: Row[Any], active_tokens: int = 0) -> AccountInfo:
+    return AccountInfo(row.name, bool(row.is_admin), row.created_at, row.disabled_at, active_tokens)
+
+
+def list_accounts(connection: Connection, now: datetime) -> list[AccountInfo]:
+    active = (
+        select(T.c.account_id, func.count().label("n"))
+        .where(T.c.revoked_at.is_(None), (T.c.expires_at.is_(None)) | (T.c.expires_at > now))
+        .group_by(T.c.account_id)
+        .subquery()
+    )
+    rows = connection.execute(
+        select(A, func.coalesce(active.c.n, 0)).outerjoin(active, active.c.account_id == A.c.id).order_by(A.c.name)
+    ).all()
+    return [info(row, row[-1]) for row in rows]
+
+
+def add_form(connection: Connection, database: str, form: str) -> int:
     """The id of form ``form`` in database ``database``, both created if missing."""
-    db = session.exec(select(Database).where(Database.name == database)).first()
-    if db is None:
-        db = Database(name=database)
-        session.add(db)
-        session.flush()
-    found = session.exec(select(Form).where(Form.database_id == db.id, Form.name == form)).first()
-    if found is None:
-        found = Form(database_id=db.id, name=form)  # type: ignore[arg-type]
-        session.add(found)
-        session.flush()
-    return found.id  # type: ignore[return-value]
+    db_id = connection.execute(select(D.c.id).where(D.c.name == database)).scalar()
+    if db_id is None:
+        db_id = connection.execute(insert(D).values(name=database)).inserted_primary_key[0]  # type: ignore[index]
+    form_id = connection.execute(select(F.c.id).where(F.c.database_id == db_id, F.c.name == form)).scalar()
+    if form_id is None:
+        form_id = connection.execute(insert(F).values(database_id=db_id, name=form)).inserted_primary_key[0]  # type: ignore[index]
+    return form_id  # type: ignore[no-any-return]
 
 
-def set_grant(session: Session, account_id: int, form_id: int, actions: set[Action]) -> None:
-    if session.get(Form, form_id) is None:
+def granted(connection: Connection, account_id: int, form_id: int) -> frozenset[Action]:
+    row = connection.execute(
+        select(G.c.can_view, G.c.can_add, G.c.can_edit, G.c.can_delete).where(
+            G.c.account_id == account_id, G.c.form_id == form_id
+        )
+    ).first()
+    if row is None:
+        return frozenset()
+    return frozenset(a for a, flag in zip(ALL_ACTIONS, row, strict=True) if flag)
+
+
+def set_grant(connection: Connection, account_id: int, form_id: int, actions: set[Action] | frozenset[Action]) -> None:
+    if connection.execute(select(F.c.id).where(F.c.id == form_id)).first() is None:
         raise UnknownForm(f"no form with id {form_id}")
-    grant = session.get(Grant, (account_id, form_id)) or Grant(account_id=account_id, form_id=form_id)
-    for action, column in GRANT_COLUMNS.items():
-        setattr(grant, column, action in actions)
-    session.add(grant)
+    values = {column: action in actions for action, column in GRANT_COLUMNS.items()}
+    done = connection.execute(update(G).where(G.c.account_id == account_id, G.c.form_id == form_id).values(**values))
+    if done.rowcount == 0:
+        connection.execute(insert(G).values(account_id=account_id, form_id=form_id, **values))
 
 
-def find_form(session: Session, ref: str) -> tuple[int, str, str]:
+def form_name(connection: Connection, form_id: int) -> tuple[str, str]:
+    row = connection.execute(
+        select(D.c.name, F.c.name).select_from(F.join(D, D.c.id == F.c.database_id)).where(F.c.id == form_id)
+    ).first()
+    if row is None:
+        raise UnknownForm(f"no form with id {form_id}")
+    return row[0], row[1]
+
+
+def find_forms(connection: Connection, ref: str) -> list[tuple[int, str, str]]:
+    """``DATABASE/FORM`` is one form; ``DATABASE`` alone every form of that database."""
+    ref = ref.strip()
+    query = select(F.c.id, D.c.name, F.c.name).select_from(F.join(D, D.c.id == F.c.database_id))
+    if "/" in ref:
+        db_name, name = (part.strip() for part in ref.split("/", 1))
+        rows = connection.execute(query.where(D.c.name == db_name, F.c.name == name)).all()
+        if not rows:
+            raise UnknownForm(f"no form {name!r} in database {db_name!r}")
+    else:
+        rows = connection.execute(query.where(D.c.name == ref).order_by(F.c.name)).all()
+        if not rows:
+            raise UnknownForm(f"no database {ref!r} (or it has no forms): write DATABASE or DATABASE/FORM")
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+def find_form(connection: Connection, ref: str) -> tuple[int, str, str]:
     """Resolve a form by id, by ``Database/Form``, or by a form name unique across databases."""
     ref = ref.strip()
-    query = select(Form.id, Database.name, Form.name).join(Database, Database.id == Form.database_id)
+    query = select(F.c.id, D.c.name, F.c.name).select_from(F.join(D, D.c.id == F.c.database_id))
     if ref.isdigit():
-        rows = session.exec(query.where(Form.id == int(ref))).all()
+        rows = connection.execute(query.where(F.c.id == int(ref))).all()
     elif "/" in ref:
-        db_name, form_name = (part.strip() for part in ref.split("/", 1))
-        rows = session.exec(query.where(Database.name == db_name, Form.name == form_name)).all()
+        db_name, name = (part.strip() for part in ref.split("/", 1))
+        rows = connection.execute(query.where(D.c.name == db_name, F.c.name == name)).all()
     else:
-        rows = session.exec(query.where(Form.name == ref)).all()
+        rows = connection.execute(query.where(F.c.name == ref)).all()
     if not rows:
         raise UnknownForm(f"no form {ref!r}")
     if len(rows) > 1:
         raise UnknownForm(f"more than one form is named {ref!r}: write it as Database/Form or use its id")
-    form_id, db_name, form_name = rows[0]
-    return form_id, db_name, form_name
+    form_id, db_name, name = rows[0]
+    return form_id, db_name, name
 
 
-def access(session: Session, account_id: int, scope: Scope) -> list[FormAccess]:
+def access(connection: Connection, account_id: int, scope: Scope) -> list[FormAccess]:
     """Each form the account can reach: its grant, and what a token of ``scope`` may do there."""
-    rows = session.exec(
-        select(Form.id, Database.name, Form.name, Grant.can_view, Grant.can_add, Grant.can_edit, Grant.can_delete)
-        .join(Grant, Grant.form_id == Form.id)
-        .join(Database, Database.id == Form.database_id)
-        .where(Grant.account_id == account_id)
-        .order_by(Database.name, Form.name)
+    rows = connection.execute(
+        select(F.c.id, D.c.name, F.c.name, G.c.can_view, G.c.can_add, G.c.can_edit, G.c.can_delete)
+        .select_from(F.join(G, G.c.form_id == F.c.id).join(D, D.c.id == F.c.database_id))
+        .where(G.c.account_id == account_id)
+        .order_by(D.c.name, F.c.name)
     ).all()
     result = []
-    for form_id, db_name, form_name, *flags in rows:
-        granted = frozenset(a for a, flag in zip(ALL_ACTIONS, flags, strict=True) if flag)
-        if granted:
-            result.append(FormAccess(form_id, db_name, form_name, granted, effective_actions(granted, scope)))
+    for form_id, db_name, name, *flags in rows:
+        actions = frozenset(a for a, flag in zip(ALL_ACTIONS, flags, strict=True) if flag)
+        if actions:
+            result.append(FormAccess(form_id, db_name, name, actions, effective_actions(actions, scope)))
     return result

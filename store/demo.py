@@ -8,7 +8,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from .types import Action, Scope, TokenSeed
+from .types import Action, Actor, Scope, TokenSeed
+from .validation import label_key
 
 if TYPE_CHECKING:
     from .store import TokenStore
@@ -33,13 +34,14 @@ TOKENS = (
 )
 
 
-def seed_demo(db: TokenStore, account: str) -> list[str]:
-    """Fill in demo forms, grants and tokens for ``account``; safe to run again. Returns the labels added."""
+def seed_demo(db: TokenStore, actor: Actor) -> list[str]:
+    """Fill in demo forms, grants and tokens for the actor's account (an administrator: it sets
+    grants); safe to run again. Returns the labels added."""
     for database, form, actions in FORMS:
-        db.set_grant(account, db.add_form(database, form), actions)
-    # Labels compare ignoring case, as create_token does, so the demo never adds a second token
-    # under a label the account already uses.
-    have = {t.label.casefold() for t in db.list_tokens(account, include_revoked=True)}
+        db.set_grant(actor, actor.account, db.add_form(actor, database, form), actions)
+    # Labels compare as create_token compares them, so the demo never adds a second token under a
+    # label the account already uses.
+    have = {label_key(t.label) for t in db.list_tokens(actor, include_revoked=True)}
     now = db.now()
     seeds = [
         TokenSeed(
@@ -51,6 +53,6 @@ def seed_demo(db: TokenStore, account: str) -> list[str]:
             revoked_at=now - timedelta(days=revoked_ago) if revoked_ago is not None else None,
         )
         for label, scope, age, expires_in, used_ago, revoked_ago in TOKENS
-        if label.casefold() not in have
+        if label_key(label) not in have
     ]
-    return [t.label for t in db.seed_tokens(account, seeds)] if seeds else []
+    return [t.label for t in db.seed_tokens(actor, seeds)] if seeds else []

@@ -48,6 +48,14 @@ class UnknownAccount(StoreError):
     pass
 
 
+class NotAllowed(StoreError):
+    """The actor may not do this (not an administrator, or the account is disabled)."""
+
+
+class AccountDisabled(NotAllowed):
+    pass
+
+
 class InvalidToken(StoreError):
     """A presented token string is not accepted. Never says which part was wrong."""
 

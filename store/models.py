@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, DateTime, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Column, DateTime, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -42,6 +42,8 @@ class Account(SQLModel, table=True):
     name: str = Field(max_length=100, unique=True)
     is_admin: bool = False
     created_at: datetime = _when()
+    #: A disabled account can do nothing and its tokens do not authenticate (they stay unrevoked).
+    disabled_at: datetime | None = _when(default=None)
 
 
 class Database(SQLModel, table=True):
@@ -79,11 +81,27 @@ class Token(SQLModel, table=True):
     """A personal API token. Only an Argon2id hash of its secret is kept."""
 
     __tablename__ = "token"
-    __table_args__ = (Index("ix_token_account_created", "account_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_token_account_created", "account_id", "created_at"),
+        # The administrators' list of every token pages through this order.
+        Index("ix_token_created_id", "created_at", "id"),
+        # One unrevoked token per label and account; an expired holder gives its key up on the
+        # next create (see tokens.release_expired_label).
+        Index(
+            "ux_token_account_label",
+            "account_id",
+            "label_key",
+            unique=True,
+            sqlite_where=text("revoked_at IS NULL"),
+            postgresql_where=text("revoked_at IS NULL"),
+        ),
+    )
 
     id: str = Field(sa_column=Column(String(12), primary_key=True))
     account_id: int = Field(foreign_key="account.id")
     label: str = Field(max_length=100)
+    #: ``validation.label_key(label)``; NULL once an expired token has given its label up.
+    label_key: str | None = Field(default=None, sa_column=Column(String(400), nullable=True))
     scope: str = Field(max_length=16)
     secret_hash: str = Field(max_length=255)
     created_at: datetime = _when()
@@ -96,15 +114,36 @@ class Token(SQLModel, table=True):
 
 
 class AuditEvent(SQLModel, table=True):
+    """Who did what. ``actor_id`` is the account whose rights were used; ``person`` the one who
+    really acted when that was someone else (an administrator using ``--account``)."""
+
     __tablename__ = "audit_event"
-    __table_args__ = (Index("ix_audit_token", "token_id", "at"),)
+    __table_args__ = (
+        Index("ix_audit_token", "token_id", "at"),
+        Index("ix_audit_account", "account_id", "at"),
+        Index("ix_audit_at", "at", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = _when()
     actor_id: int = Field(foreign_key="account.id")
+    person: str | None = Field(default=None, sa_column=Column(String(100), nullable=True))
+    via: str | None = Field(default=None, sa_column=Column(String(16), nullable=True))
     action: str = Field(max_length=40)
-    token_id: str = Field(sa_column=Column(String(12), ForeignKey("token.id"), nullable=False))
+    #: The account the event is about (a token's owner, or the account changed).
+    account_id: int | None = Field(default=None, sa_column=Column(ForeignKey("account.id"), nullable=True))
+    token_id: str | None = Field(default=None, sa_column=Column(String(12), ForeignKey("token.id"), nullable=True))
     detail: str = "{}"
+
+
+class ChangeCounter(SQLModel, table=True):
+    """One row, bumped by a trigger in every transaction that writes an audit event (every change
+    a person makes), so open apps can poll one cheap read to learn that something changed."""
+
+    __tablename__ = "change_counter"
+
+    id: int | None = Field(default=None, primary_key=True)
+    n: int = 0
 
 
 # The trigger that makes revocation irreversible (and a token's hash, owner, scope and expiry

@@ -14,10 +14,9 @@ from sqlalchemy.engine import Connection, Engine
 
 from .errors import SchemaMismatch
 from .types import FIRST_REVISION as FIRST
+from .types import SCHEMA_HEAD as HEAD
 from .types import SchemaState, SchemaStatus
 
-#: The newest revision in ``migrations/versions`` (a test keeps the two in step).
-HEAD = "0001"
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 _VERSION_TABLE = "alembic_version"

@@ -12,24 +12,39 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
 from argon2 import PasswordHasher
-from sqlmodel import select
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import select
 
 from . import access, accounts, audit, tokens, tokenstring
 from .authn import Authenticator
 from .engine import StoreEngine
-from .errors import DatabaseError, InvalidExpiry
+from .errors import (
+    DatabaseError,
+    InvalidExpiry,
+    InvalidInput,
+    InvalidToken,
+    NotAllowed,
+    TokenNotFound,
+    UnknownAccount,
+)
 from .hashing import hasher_from_profile
-from .models import Account, Token
+from .models import ChangeCounter, Token
 from .schema import SchemaStatus, prepare
 from .schema import status as schema_status
 from .types import (
+    ALL_ACTIONS,
+    AccountInfo,
     Action,
+    Actor,
+    ActorVia,
     FormAccess,
     NewToken,
     Principal,
     Scope,
     TokenInfo,
+    TokenPage,
     TokenSeed,
+    TokenStatus,
     utcnow,
 )
 from .types import AuditEvent as AuditEventInfo
@@ -100,15 +115,48 @@ class TokenStore:
         return self._clock()
 
 
-    # ----------------------------------------------------------------------------- accounts
+    # ----------------------------------------------------------------------------- who is acting
+
+    def resolve_actor(self, login: str, account: str | None = None, *, create: bool = True) -> Actor:
+        """Who is acting, for a local front end: the person's login name, and ``account`` if given.
+
+        Without ``account`` (or with one's own name) the actor is the login's account; with
+        ``create`` it is made on first use. ``account`` names another account to act as, with that
+        account's rights (as ``sudo -u`` does): allowed to an enabled administrator (the account
+        is made if missing and ``create``), or on a database with no accounts yet. The first
+        account of a database is its administrator. Refused with :class:`NotAllowed` otherwise.
+        """
+        login = validate_account_name(login)
+        wanted = validate_account_name(account) if account is not None else login
+        if wanted == login:
+            if create:
+                self.ensure_account(login)
+            return Actor(login, ActorVia.LOGIN)
+        actor = Actor(wanted, ActorVia.AS_ACCOUNT, person=login)
+        with self._db.tx(write=create) as c:
+            me = access.find_account(c, login)
+            if not access.may_act_as(me, access.any_accounts(c)):
+                raise NotAllowed(f"only an administrator may act as another account; {login!r} may not act as {wanted!r}")
+            target = access.find_account(c, wanted)
+            if target is None and create:
+                first = me is None
+                target_id = accounts.create_account(c, wanted, self.now(), admin=first)
+                acting_id = me.id if me is not None else target_id
+                audit.record(c, self.now(), actor, acting_id, "account.add", account_id=target_id, name=wanted, admin=first)
+        return actor
 
     def ensure_account(self, name: str) -> str:
-        """The account of that name, created on first use. Returns the (trimmed) name."""
+        """A person's own account, made on first sign-in; the first account of a database is its
+        administrator. Returns the (trimmed) name. Front ends call this for the login they
+        established, never for a name someone typed (that is :meth:`add_account`)."""
         name = validate_account_name(name)
         try:
-            with self._db.tx(write=True) as session:
-                if not accounts.account_exists(session, name):
-                    session.add(Account(name=name, created_at=self.now()))
+            with self._db.tx(write=True) as c:
+                if access.find_account(c, name) is None:
+                    first = not access.any_accounts(c)
+                    account_id = accounts.create_account(c, name, self.now(), admin=first)
+                    audit.record(c, self.now(), Actor(name), account_id, "account.add", account_id=account_id,
+                                 name=name, admin=first)
         except DatabaseError:
             # On a server another session may have created it at the same moment.
             if not self.has_account(name):
@@ -117,64 +165,146 @@ class TokenStore:
 
     def has_account(self, name: str) -> bool:
         """Whether an account of that name exists (asking creates nothing)."""
-        with self._db.tx() as session:
-            return accounts.account_exists(session, name.strip())
+        with self._db.tx() as c:
+            return access.find_account(c, name.strip()) is not None
 
-    def set_admin(self, name: str, is_admin: bool = True) -> None:
-        with self._db.tx(write=True) as session:
-            accounts.get_account(session, name).is_admin = is_admin
+    # ----------------------------------------------------------------------------- accounts (administrators)
 
-    # ----------------------------------------------------------------------------- catalogue
+    def add_account(self, actor: Actor, name: str, *, admin: bool = False) -> AccountInfo:
+        """Add an account (administrators only)."""
+        name = validate_account_name(name)
+        with self._db.tx(write=True) as c:
+            me = access.require_admin(c, actor, "add accounts")
+            if access.find_account(c, name) is not None:
+                raise InvalidInput(f"an account named {name!r} already exists")
+            account_id = accounts.create_account(c, name, self.now(), admin=admin)
+            audit.record(c, self.now(), actor, me.id, "account.add", account_id=account_id, name=name, admin=admin)
+            return accounts.info(access.account_row(c, name))
 
-    def add_form(self, database: str, form: str) -> int:
-        """The id of form ``form`` in database ``database``, both created if missing."""
-        with self._db.tx(write=True) as session:
-            return accounts.add_form(session, database, form)
+    def list_accounts(self, actor: Actor) -> list[AccountInfo]:
+        """Every account, by name, with its count of usable tokens (administrators only)."""
+        with self._db.tx() as c:
+            access.require_admin(c, actor, "list accounts")
+            return accounts.list_accounts(c, self.now())
 
-    def set_grant(self, account: str, form_id: int, actions: Iterable[Action | str]) -> None:
-        """Set exactly which actions ``account`` may take on the records of a form."""
-        wanted = {Action(a) for a in actions}
-        with self._db.tx(write=True) as session:
-            accounts.set_grant(session, accounts.get_account(session, account).id, form_id, wanted)  # type: ignore[arg-type]
+    def get_account(self, actor: Actor, name: str | None = None) -> AccountInfo:
+        """One account: one's own (``name`` omitted), or any for an administrator."""
+        with self._db.tx() as c:
+            me = access.actor_row(c, actor)
+            row = access.find_account(c, name) if name is not None else me
+            if row is None or not access.may_manage(me, row.id):
+                raise UnknownAccount(f"no account named {name!r}")
+            return accounts.info(row)
+
+    def set_admin(self, actor: Actor, name: str, is_admin: bool = True) -> AccountInfo:
+        """Make an account administrator, or not. The last enabled administrator stays one."""
+        with self._db.tx(write=True) as c:
+            me = access.require_admin(c, actor, "change who is administrator")
+            target = access.account_row(c, name, lock=True)
+            if bool(target.is_admin) != is_admin:
+                if not is_admin:
+                    access.keep_an_administrator(c, target, "remove administrator rights")
+                accounts.set_flags(c, target.id, is_admin=is_admin)
+                audit.record(c, self.now(), actor, me.id, "account.admin" if is_admin else "account.unadmin",
+                             account_id=target.id, name=target.name)
+            return accounts.info(access.account_row(c, name))
+
+    def set_disabled(self, actor: Actor, name: str, disabled: bool = True) -> AccountInfo:
+        """Disable an account (it can do nothing; its tokens stop authenticating on the next
+        request but stay unrevoked) or enable it again. Administrators only."""
+        now = self.now()
+        with self._db.tx(write=True) as c:
+            me = access.require_admin(c, actor, "disable or enable accounts")
+            target = access.account_row(c, name, lock=True)
+            if (target.disabled_at is not None) != disabled:
+                if disabled:
+                    access.keep_an_administrator(c, target, "disable the account")
+                accounts.set_flags(c, target.id, disabled_at=now if disabled else None)
+                audit.record(c, now, actor, me.id, "account.disable" if disabled else "account.enable",
+                             account_id=target.id, name=target.name)
+            return accounts.info(access.account_row(c, name))
+
+    # ----------------------------------------------------------------------------- catalogue and grants
+
+    def add_form(self, actor: Actor, database: str, form: str) -> int:
+        """The id of form ``form`` in database ``database``, both created if missing (administrators)."""
+        database, form = database.strip(), form.strip()
+        if not database or not form or "/" in database:
+            raise InvalidInput("a form needs a database name (without '/') and a form name")
+        with self._db.tx(write=True) as c:
+            access.require_admin(c, actor, "add forms")
+            return accounts.add_form(c, database, form)
+
+    def set_grant(self, actor: Actor, account: str, form_id: int, actions: Iterable[Action | str]) -> None:
+        """Set exactly which actions ``account`` may take on the records of a form (administrators)."""
+        wanted = frozenset(_actions(actions))
+        with self._db.tx(write=True) as c:
+            me = access.require_admin(c, actor, "change grants")
+            target = access.account_row(c, account)
+            before = accounts.granted(c, target.id, form_id)
+            accounts.set_grant(c, target.id, form_id, wanted)
+            if before != wanted:
+                db_name, form_name = accounts.form_name(c, form_id)
+                audit.record(c, self.now(), actor, me.id, "grant.change", account_id=target.id,
+                             database=db_name, form=form_name, actions=_names(wanted), before=_names(before))
+
+    def grant(self, actor: Actor, account: str, forms: str, actions: Iterable[Action | str]) -> list[FormAccess]:
+        """Add actions to what ``account`` may do on ``DATABASE/FORM``, or on every form of
+        ``DATABASE``. Existing tokens follow on their next request. Returns the account's access."""
+        return self._change_grants(actor, account, forms, frozenset(_actions(actions)), add=True)
+
+    def ungrant(self, actor: Actor, account: str, forms: str, actions: Iterable[Action | str]) -> list[FormAccess]:
+        """Take actions away from what ``account`` may do on ``DATABASE/FORM`` or a whole ``DATABASE``."""
+        return self._change_grants(actor, account, forms, frozenset(_actions(actions)), add=False)
+
+    def _change_grants(self, actor: Actor, account: str, ref: str, actions: frozenset[Action], *, add: bool) -> list[FormAccess]:
+        if not actions:
+            raise InvalidInput("name at least one action: view, add, edit or delete")
+        with self._db.tx(write=True) as c:
+            me = access.require_admin(c, actor, "change grants")
+            target = access.account_row(c, account)
+            for form_id, db_name, form_name in accounts.find_forms(c, ref):
+                before = accounts.granted(c, target.id, form_id)
+                after = before | actions if add else before - actions
+                if after != before:
+                    accounts.set_grant(c, target.id, form_id, after)
+                    audit.record(c, self.now(), actor, me.id, "grant.change", account_id=target.id,
+                                 database=db_name, form=form_name, actions=_names(after), before=_names(before))
+            return accounts.access(c, target.id, Scope.READ_WRITE)
 
     def find_form(self, ref: str) -> tuple[int, str, str]:
         """Resolve a form by id, by ``Database/Form``, or by a form name unique across databases."""
-        with self._db.tx() as session:
-            return accounts.find_form(session, ref)
+        with self._db.tx() as c:
+            return accounts.find_form(c, ref)
 
-    def account_access(self, account: str, scope: Scope | str = Scope.READ_WRITE) -> list[FormAccess]:
-        """Each form the account can reach: its grant, and what a token of ``scope`` may do there."""
+    def account_access(
+        self, actor: Actor, scope: Scope | str = Scope.READ_WRITE, *, account: str | None = None
+    ) -> list[FormAccess]:
+        """Each form an account can reach (one's own, or any for an administrator): its grant, and
+        what a token of ``scope`` may do there."""
         scope = Scope.parse(scope)
-        with self._db.tx() as session:
-            return accounts.access(session, accounts.get_account(session, account).id, scope)  # type: ignore[arg-type]
+        with self._db.tx() as c:
+            me = access.actor_row(c, actor)
+            row = access.find_account(c, account) if account is not None else me
+            if row is None or not access.may_manage(me, row.id):
+                raise UnknownAccount(f"no account named {account!r}")
+            return accounts.access(c, row.id, scope)
 
-    def token_access(self, token_id: str, *, account: str | None = None) -> list[FormAccess]:
-        """What this token can actually do, form by form (the account's grant ∩ the scope).
-
-        With ``account``, only a token that account owns (or administers) is answered for.
-        """
-        with self._db.tx() as session:
-            row = session.exec(
-                select(Token.account_id, Token.scope, Account.name).join(Account, Account.id == Token.account_id)
-                .where(Token.id == token_id)
-            ).first()
-            if row is None or not access.may_see(session, row[2], account):
-                raise tokens.not_found(token_id, account)
-            return accounts.access(session, row[0], Scope(row[1]))
+    def token_access(self, actor: Actor, token_id: str) -> list[FormAccess]:
+        """What this token can actually do, form by form (the account's grant ∩ the scope)."""
+        with self._db.tx() as c:
+            me = access.actor_row(c, actor)
+            row = c.execute(select(Token.account_id, Token.scope).where(Token.id == token_id)).first()
+            if row is None or not access.may_see(me, row[0]):
+                raise tokens.not_found(token_id)
+            return accounts.access(c, row[0], Scope(row[1]))
 
     # ----------------------------------------------------------------------------- tokens
 
-    def create_token(
-        self,
-        account: str,
-        label: str,
-        scope: Scope | str,
-        expires_at: datetime | None = None,
-    ) -> NewToken:
-        """Create a token and return it with its secret: the only time the secret exists.
-
-        The label is trimmed and must be unique (ignoring case) among the account's active tokens.
-        """
+    def create_token(self, actor: Actor, label: str, scope: Scope | str, expires_at: datetime | None = None) -> NewToken:
+        """Create a token for the actor's account and return it with its secret: the only time the
+        secret exists. The label is trimmed and must be unique (compared as
+        :func:`validation.label_key`) among the account's unrevoked, unexpired tokens."""
         label = validate_label(label)
         scope = Scope.parse(scope)
         now = self.now()
@@ -186,99 +316,216 @@ class TokenStore:
         # Argon2 runs before the transaction so the write lock is held only for the inserts.
         secret_hash = self._hasher.hash(secret)
         del secret
-        with self._db.tx(write=True) as session:
-            owner = accounts.get_account(session, account, lock=True)
-            tokens.check_label_free(session, owner.id, label, now)  # type: ignore[arg-type]
-            session.add(
-                Token(
-                    id=token_id,
-                    account_id=owner.id,  # type: ignore[arg-type]
-                    label=label,
-                    scope=scope.value,
-                    secret_hash=secret_hash,
-                    created_at=now,
-                    expires_at=expires_at,
-                )
-            )
-            session.flush()
-            audit.record(session, self.now(), owner.id, "token.create", token_id, label=label, scope=scope.value,
-                         expires_at=expires_at.isoformat() if expires_at else None)
-        info = TokenInfo(token_id, owner.name, label, scope, tokens.utc(now), expires_at, None, None, None)
+        with self._db.tx(write=True) as c:
+            me = access.actor_row(c, actor)
+            tokens.insert_token(c, token_id=token_id, account_id=me.id, label=label, scope=scope,
+                                secret_hash=secret_hash, created_at=now, expires_at=expires_at, now=now)
+            audit.record(c, now, actor, me.id, "token.create", account_id=me.id, token_id=token_id, label=label,
+                         scope=scope.value, expires_at=expires_at.isoformat() if expires_at else None)
+        info = TokenInfo(token_id, me.name, label, scope, tokens.utc(now), expires_at, None, None, None)
         return NewToken(info=info, secret=token)
 
-    def seed_tokens(self, account: str, seeds: Sequence[TokenSeed]) -> list[TokenInfo]:
-        """Add tokens with a history (created, used, revoked in the past) for demonstrations.
-
-        Their secrets are thrown away unseen: these tokens can be listed and revoked, never used.
-        """
+    def seed_tokens(self, actor: Actor, seeds: Sequence[TokenSeed]) -> list[TokenInfo]:
+        """Add tokens with a history (created, used, revoked in the past) to the actor's account,
+        for demonstrations. Their secrets are thrown away unseen: these tokens can be listed and
+        revoked, never used."""
         now = self.now()
         checked = [(validate_label(seed.label), Scope.parse(seed.scope), seed) for seed in seeds]
         # Argon2 first, outside the transaction.
         hashes = [self._hasher.hash(tokenstring.generate()[1]) for _ in checked]
         added: list[TokenInfo] = []
-        with self._db.tx(write=True) as session:
-            owner = accounts.get_account(session, account, lock=True)
+        with self._db.tx(write=True) as c:
+            me = access.actor_row(c, actor)
             for (label, scope, seed), secret_hash in zip(checked, hashes, strict=True):
-                if seed.revoked_at is None:
-                    tokens.check_label_free(session, owner.id, label, now)  # type: ignore[arg-type]
                 token_id = tokenstring.new_token_id()
-                session.add(
-                    Token(
-                        id=token_id,
-                        account_id=owner.id,  # type: ignore[arg-type]
-                        label=label,
-                        scope=scope.value,
-                        secret_hash=secret_hash,
-                        created_at=tokens.utc(seed.created_at),
-                        expires_at=tokens.utc(seed.expires_at) if seed.expires_at else None,
-                        last_used_at=tokens.utc(seed.last_used_at) if seed.last_used_at else None,
-                        revoked_at=tokens.utc(seed.revoked_at) if seed.revoked_at else None,
-                        revoked_by_id=owner.id if seed.revoked_at else None,
-                    )
+                revoked = tokens.utc(seed.revoked_at) if seed.revoked_at else None
+                tokens.insert_token(
+                    c, token_id=token_id, account_id=me.id, label=label, scope=scope, secret_hash=secret_hash,
+                    created_at=tokens.utc(seed.created_at),
+                    expires_at=tokens.utc(seed.expires_at) if seed.expires_at else None,
+                    last_used_at=tokens.utc(seed.last_used_at) if seed.last_used_at else None,
+                    revoked_at=revoked, now=now,
                 )
-                session.flush()
-                audit.record(session, now, owner.id, "token.create", token_id, label=label, scope=scope.value, demo=True)
-                if seed.revoked_at is not None:
-                    audit.record(session, now, owner.id, "token.revoke", token_id, label=label, demo=True)
-                added.append(tokens.to_info(tokens.get_row(session, token_id)))  # type: ignore[arg-type]
+                audit.record(c, now, actor, me.id, "token.create", account_id=me.id, token_id=token_id, label=label,
+                             scope=scope.value, demo=True)
+                if revoked is not None:
+                    audit.record(c, now, actor, me.id, "token.revoke", account_id=me.id, token_id=token_id,
+                                 label=label, demo=True)
+                added.append(tokens.get(c, token_id))  # type: ignore[arg-type]
         return added
 
-    def list_tokens(self, account: str, *, include_revoked: bool = False) -> list[TokenInfo]:
-        """The account's tokens, newest first; revoked ones only when asked for."""
-        with self._db.tx() as session:
-            accounts.get_account(session, account)
-            return tokens.list_for(session, account, include_revoked=include_revoked)
+    def list_tokens(self, actor: Actor, *, include_revoked: bool = False, account: str | None = None) -> list[TokenInfo]:
+        """The actor's tokens (or, for an administrator, ``account``'s), newest first; revoked
+        ones only when asked for."""
+        with self._db.tx() as c:
+            me = access.actor_row(c, actor)
+            row = access.find_account(c, account) if account is not None else me
+            if row is None or not access.may_manage(me, row.id):
+                raise UnknownAccount(f"no account named {account!r}")
+            return tokens.list_for(c, row.id, include_revoked=include_revoked)
 
-    def get_token(self, token_id: str, *, account: str | None = None) -> TokenInfo:
-        """One token by id; with ``account``, only if that account owns it (or administers)."""
-        with self._db.tx() as session:
-            row = tokens.get_row(session, token_id)
-            if row is not None and not access.may_see(session, row[1], account):
-                row = None
-        if row is None:
-            raise tokens.not_found(token_id, account)
-        return tokens.to_info(row)
+    def list_all_tokens(
+        self,
+        actor: Actor,
+        *,
+        account: str | None = None,
+        label_contains: str | None = None,
+        status: TokenStatus | str | None = None,
+        unused_days: int | None = None,
+        expires_within_days: int | None = None,
+        after: str | None = None,
+        limit: int = 200,
+    ) -> TokenPage:
+        """One page of every account's tokens, newest first (administrators only).
 
-    def revoke(self, token_id: str, *, by: str) -> TokenInfo:
-        """Revoke a token for good. Applications using it fail on their very next request."""
+        The database filters and pages (keyset on ``(created_at, id)``): pass the returned
+        ``next`` as ``after`` for the following page. ``status`` is ``active`` (usable now,
+        including those expiring soon), ``expires soon``, ``expired`` or ``revoked``;
+        ``unused_days`` keeps tokens not used for that many days (never-used ones count from
+        creation); ``label_contains`` compares like labels do (case and width ignored).
+        """
+        filters = _filters(account, label_contains, status, unused_days, expires_within_days)
+        with self._db.tx() as c:
+            access.require_admin(c, actor, "see every account's tokens")
+            found, cursor = tokens.page(c, filters, self.now(), after=after, limit=limit)
+        return TokenPage(found, cursor)
+
+    def count_tokens(
+        self,
+        actor: Actor,
+        *,
+        account: str | None = None,
+        label_contains: str | None = None,
+        status: TokenStatus | str | None = None,
+        unused_days: int | None = None,
+        expires_within_days: int | None = None,
+    ) -> int:
+        """How many tokens :meth:`list_all_tokens` would page through with these filters."""
+        filters = _filters(account, label_contains, status, unused_days, expires_within_days)
+        with self._db.tx() as c:
+            access.require_admin(c, actor, "see every account's tokens")
+            return tokens.count(c, filters, self.now())
+
+    def get_token(self, actor: Actor, token_id: str) -> TokenInfo:
+        """One token by id: the actor's own, or anyone's for an administrator."""
+        with self._db.tx() as c:
+            me = access.actor_row(c, actor)
+            row = tokens.owner_of(c, token_id)
+            if row is None or not access.may_see(me, row.account_id):
+                raise tokens.not_found(token_id)
+            return tokens.get(c, token_id)  # type: ignore[return-value]
+
+    def lookup(self, actor: Actor, token: str) -> TokenInfo:
+        """Whose is this token string (found in a log or a repository)? Revoked and expired
+        tokens are found too. The secret is checked against its hash, so a forged string with a
+        known id is not mistaken for the token. :class:`InvalidToken` if malformed;
+        :class:`TokenNotFound` if unknown, not matching, or another account's (for non-administrators)."""
+        token_id, secret = tokenstring.parse(token)
+        with self._db.tx() as c:
+            me = access.actor_row(c, actor)
+            row = c.execute(select(Token.account_id, Token.secret_hash).where(Token.id == token_id)).first()
+        if row is None or not access.may_see(me, row[0]):
+            raise TokenNotFound("no such token")
+        try:
+            self._hasher.verify(row[1], secret)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            raise TokenNotFound("no such token") from None
+        del secret
+        with self._db.tx() as c:
+            found = tokens.get(c, token_id)
+        if found is None:
+            raise TokenNotFound("no such token")
+        return found
+
+    def revoke(self, actor: Actor, token_id: str) -> TokenInfo:
+        """Revoke a token for good (its owner or an administrator). Applications using it fail on
+        their very next request."""
         now = self.now()
-        with self._db.tx(write=True) as session:
-            actor = accounts.get_account(session, by)
-            token = session.exec(select(Token).where(Token.id == token_id).with_for_update()).first()
-            if token is None or not access.may_revoke(actor, token.account_id):
-                raise tokens.not_found(token_id, by)
-            tokens.mark_revoked(session, token, actor.id, now)  # type: ignore[arg-type]
-            audit.record(session, self.now(), actor.id, "token.revoke", token_id, label=token.label)
-            session.flush()
-            row = tokens.get_row(session, token_id)
+        with self._db.tx(write=True) as c:
+            me = access.actor_row(c, actor)
+            row = tokens.owner_of(c, token_id, lock=True)
+            if row is None or not access.may_see(me, row.account_id):
+                raise tokens.not_found(token_id)
+            tokens.mark_revoked(c, row, me.id, now)
+            audit.record(c, now, actor, me.id, "token.revoke", account_id=row.account_id, token_id=token_id,
+                         label=row.label)
+            info = tokens.get(c, token_id)
         self._authn.cache.discard(token_id)
-        return tokens.to_info(row)  # type: ignore[arg-type]
+        return info  # type: ignore[return-value]
 
-    def audit_events(self, *, token_id: str | None = None, account: str | None = None) -> list[AuditEventInfo]:
-        """Audit events, oldest first, for one token and/or the tokens of one account."""
-        with self._db.tx() as session:
-            account_id = accounts.get_account(session, account).id if account is not None else None
-            return audit.events(session, token_id=token_id, account_id=account_id)
+    def stale_tokens(self, actor: Actor, unused_days: int, *, all_accounts: bool = False) -> list[TokenInfo]:
+        """Usable tokens not used for ``unused_days`` days (never-used ones count from creation):
+        the actor's own, or with ``all_accounts`` every account's (administrators only)."""
+        if unused_days < 0:
+            raise InvalidInput("the number of days must be 0 or more")
+        with self._db.tx() as c:
+            me = access.require_admin(c, actor, "revoke other accounts' tokens") if all_accounts else access.actor_row(c, actor)
+            return tokens.stale(c, None if all_accounts else me.id, unused_days, self.now())
+
+    def revoke_tokens(self, actor: Actor, token_ids: Sequence[str]) -> list[TokenInfo]:
+        """Revoke these tokens in one transaction, one audit event each; all or none. Tokens
+        already revoked meanwhile are skipped; one the actor may not revoke refuses the lot."""
+        now = self.now()
+        done: list[TokenInfo] = []
+        with self._db.tx(write=True) as c:
+            me = access.actor_row(c, actor)
+            for token_id in dict.fromkeys(token_ids):
+                row = tokens.owner_of(c, token_id, lock=True)
+                if row is None or not access.may_see(me, row.account_id):
+                    raise tokens.not_found(token_id)
+                if row.revoked_at is not None:
+                    continue
+                tokens.mark_revoked(c, row, me.id, now)
+                audit.record(c, now, actor, me.id, "token.revoke", account_id=row.account_id, token_id=token_id,
+                             label=row.label, bulk=True)
+                done.append(tokens.get(c, token_id))  # type: ignore[arg-type]
+        for info in done:
+            self._authn.cache.discard(info.id)
+        return done
+
+    # ----------------------------------------------------------------------------- audit
+
+    def audit_events(
+        self,
+        actor: Actor,
+        *,
+        account: str | None = None,
+        token_id: str | None = None,
+        since: datetime | None = None,
+        limit: int | None = None,
+    ) -> list[AuditEventInfo]:
+        """Audit events, newest first. An administrator sees every event (``account`` narrows to
+        events about or by that account); anyone else only events about their own account."""
+        with self._db.tx() as c:
+            me = access.actor_row(c, actor)
+            account_id = None
+            if account is not None:
+                row = access.find_account(c, account)
+                if row is None or not access.may_manage(me, row.id):
+                    raise UnknownAccount(f"no account named {account!r}")
+                account_id = row.id
+            return audit.events(
+                c,
+                restrict_to=None if me.is_admin else me.id,
+                account_id=account_id,
+                token_id=token_id,
+                since=tokens.utc(since) if since is not None else None,
+                limit=limit,
+            )
+
+    # ----------------------------------------------------------------------------- live refresh
+
+    def change_marker(self) -> int:
+        """A number that changes whenever anyone, in any process or host, commits a change a
+        person made (every such change writes an audit event, and a trigger counts them). One
+        primary-key read: cheap enough to poll every second. Last-used times do not count."""
+        with self._db.tx() as c:
+            return c.execute(select(_COUNTER.c.n).where(_COUNTER.c.id == 1)).scalar_one()  # type: ignore[no-any-return]
+
+    def changes_since(self, marker: int) -> int | None:
+        """The new marker if anything changed since ``marker``, else ``None``."""
+        now = self.change_marker()
+        return None if now == marker else now
 
     # ----------------------------------------------------------------------------- presenting
 
@@ -297,9 +544,42 @@ class TokenStore:
 
     # ----------------------------------------------------------------------------- demo
 
-    def seed_demo(self, account: str) -> list[str]:
-        """Fill in a small, realistic set for ``account``; safe to run again. Returns what it added."""
+    def seed_demo(self, actor: Actor) -> list[str]:
+        """Fill in a small, realistic set for the actor's account (it sets grants, so the actor
+        must be an administrator); safe to run again. Returns the labels of the tokens it added."""
         # The demo is built on this facade's public methods only; it is loaded when first asked for.
         from .demo import seed_demo
 
-        return seed_demo(self, account)
+        return seed_demo(self, actor)
+
+
+_COUNTER = ChangeCounter.__table__  # type: ignore[attr-defined]
+
+
+def _actions(actions: Iterable[Action | str]) -> list[Action]:
+    found = []
+    for action in actions:
+        try:
+            found.append(Action(str(action).strip().lower()))
+        except ValueError:
+            raise InvalidInput(f"unknown action {action!r}: use view, add, edit or delete") from None
+    return found
+
+
+def _names(actions: Iterable[Action]) -> list[str]:
+    return [a.value for a in ALL_ACTIONS if a in actions]
+
+
+def _filters(
+    account: str | None,
+    label_contains: str | None,
+    status: TokenStatus | str | None,
+    unused_days: int | None,
+    expires_within_days: int | None,
+) -> tokens.Filters:
+    if status is not None and not isinstance(status, TokenStatus):
+        try:
+            status = TokenStatus(str(status).strip().lower().replace("_", " ").replace("-", " "))
+        except ValueError:
+            raise InvalidInput(f"unknown status {status!r}: use active, expires soon, expired or revoked") from None
+    return tokens.Filters(account, label_contains, status, unused_days, expires_within_days)

@@ -173,15 +173,100 @@ class FormAccess:
 
 @dataclass(frozen=True, slots=True)
 class AuditEvent:
+    """One change and who made it. Never holds a secret or a hash.
+
+    ``actor`` is the person who acted; ``as_account`` the account whose rights they used when that
+    was not their own (an administrator's ``--account``); ``account`` the account the change is
+    about (a token's owner, or the account changed).
+    """
+
     at: datetime
     actor: str
     action: str
-    token_id: str
+    token_id: str | None
     detail: dict[str, object]
+    account: str | None = None
+    as_account: str | None = None
+    via: str | None = None
+    id: int = 0
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "time": self.at.isoformat(),
+            "actor": self.actor,
+            "as_account": self.as_account,
+            "action": self.action,
+            "account": self.account,
+            "token_id": self.token_id,
+            "label": self.detail.get("label"),
+            "detail": {k: v for k, v in self.detail.items() if k != "label"},
+        }
+
+
+class ActorVia(enum.StrEnum):
+    """How a front end established who is acting."""
+
+    LOGIN = "login"
+    #: An administrator acting as another account with ``--account`` (``sudo -u``).
+    AS_ACCOUNT = "as-account"
+    SSH_KEY = "ssh-key"
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """On whose behalf a store call is made: resolved once at a front end's edge.
+
+    ``account`` is the account whose rights apply; ``person`` the one really at the keyboard when
+    that differs (recorded in the audit trail beside the account).
+    """
+
+    account: str
+    via: ActorVia = ActorVia.LOGIN
+    person: str | None = None
+
+    @property
+    def who(self) -> str:
+        return self.person or self.account
+
+
+@dataclass(frozen=True, slots=True)
+class AccountInfo:
+    name: str
+    is_admin: bool
+    created_at: datetime
+    disabled_at: datetime | None
+    active_tokens: int = 0
+
+    @property
+    def disabled(self) -> bool:
+        return self.disabled_at is not None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "admin": self.is_admin,
+            "disabled": self.disabled,
+            "created": self.created_at.isoformat(),
+            "disabled_at": self.disabled_at.isoformat() if self.disabled_at else None,
+            "active_tokens": self.active_tokens,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class TokenPage:
+    """One page of :meth:`TokenStore.list_all_tokens`, newest first.
+
+    ``next`` is the cursor to pass as ``after`` for the following page, ``None`` on the last.
+    """
+
+    tokens: list[TokenInfo]
+    next: str | None
 
 
 #: What a database made before the schema was versioned is: it has the tables of this revision.
 FIRST_REVISION = "0001"
+#: The newest schema revision this release knows (``store/migrations/versions``; a test keeps the two in step).
+SCHEMA_HEAD = "0002"
 
 
 class SchemaState(enum.StrEnum):

@@ -98,3 +98,16 @@ def parse_expiry(value: str | None, now: datetime | None = None, tz: tzinfo | No
     if moment - now > timedelta(days=3651):
         raise InvalidExpiry("the expiry may be at most 10 years ahead")
     return moment
+
+
+def label_key(label: str) -> str:
+    """The form in which two labels are compared: equal keys read the same to a person.
+
+    NFKC folds compatibility forms (fullwidth letters, ligatures) and composes accents; case
+    folding ignores case; invisible (format) characters are dropped and runs of white space count
+    as one space. Stored beside each label, so uniqueness is an index, not a scan.
+    """
+    text = "".join(ch for ch in label if unicodedata.category(ch) != "Cf" and not _is_forbidden(ch))
+    text = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return " ".join(text.split())

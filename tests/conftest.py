@@ -32,6 +32,8 @@ def _isolated_environment(tmp_path, monkeypatch) -> None:  # type: ignore[no-unt
     monkeypatch.delenv("TOKENS_CONFIG", raising=False)
     monkeypatch.delenv("TOKENS_DB", raising=False)
     monkeypatch.setenv("TOKENS_ARGON2_PROFILE", "CHEAPEST")
+    # Who is acting starts from the login name: the same in every test, whoever runs them.
+    monkeypatch.setenv("LOGNAME", "alice")
 
 
 @pytest.fixture

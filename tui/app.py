@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Button, ContentSwitcher, Footer, Header, Input, OptionList, Static
+from textual.widgets import Button, ContentSwitcher, Footer, Input, OptionList, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 import store
@@ -34,6 +34,7 @@ from .read_only import EMPTY_HINT as READ_ONLY_EMPTY
 from .read_only import REFUSAL as READ_ONLY_REFUSAL
 from .messages import AddRefused, AddTokenRequest, StoreFailed, StoreOpened, TokenCreated, TokenRevoked, TokensLoaded
 from .widgets.detail_panel import DetailPanel
+from .widgets.header import TitleHeader
 from .widgets.plain_input import PlainInput
 from .widgets.profile import ProfilePage
 from .widgets.sidebar import Sidebar
@@ -69,10 +70,12 @@ class TokensApp(App[None]):
     # Absolute, so that subclasses defined elsewhere find it too.
     CSS_PATH = Path(__file__).parent / "app.tcss"
     COMMANDS = App.COMMANDS | {TokenCommands}
-    # Below 150 columns the detail panel moves under the list, so the list keeps its columns.
+    # Below 150 columns the detail panel moves under the list, so the list keeps its columns;
+    # below 60 columns or 20 lines it folds away until focused (app.tcss).
     # Focus goes to the list once it is filled; focusing something first only rebuilds the footer.
     AUTO_FOCUS = None
-    HORIZONTAL_BREAKPOINTS = [(150, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-medium"), (76, "-normal"), (150, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-low"), (24, "-tall")]
 
     BINDINGS = [
         Binding("a", "add_token", "Add", id="add-token"),
@@ -101,7 +104,10 @@ class TokensApp(App[None]):
         self.read_only = read_only
         self.now = clock
         self._db_arg = db
+        #: ``--account``: act as this account (allowed to administrators); else the login name.
+        self._as_account = account
         self.account = account or store.login_name()
+        self.actor: store.Actor | None = None
         self.store: TokenStore | None = None
         self.location = store.describe(store.resolve_target(db)) if _cheap_target(db) else "database"
         self.tokens: list[TokenInfo] = []
@@ -188,7 +194,7 @@ class TokensApp(App[None]):
     # ------------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleHeader()
         with Horizontal(id="body"):
             yield Sidebar(id="sidebar")
             with ContentSwitcher(initial="tokens-page", id="pages"):
@@ -223,10 +229,15 @@ class TokensApp(App[None]):
         from store import TokenStore
 
         opened = TokenStore(self._db_arg)
-        # A read-only session creates nothing, not even the account: it just finds no tokens.
-        account = self.account if self.read_only else opened.ensure_account(self.account)
+        try:
+            # Who is acting is decided once, here at the app's edge; every store call carries it.
+            # A read-only session creates nothing, not even its account: it just finds no tokens.
+            self.actor = opened.resolve_actor(store.login_name(), self._as_account, create=not self.read_only)
+        except BaseException:
+            opened.close()
+            raise
         self.store = opened
-        self.post_message(StoreOpened(opened.location, account))
+        self.post_message(StoreOpened(opened.location, self.actor.account))
         self._load()
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
@@ -235,9 +246,10 @@ class TokensApp(App[None]):
 
     def _load(self, select_id: str | None = None) -> None:
         assert self.store is not None
+        assert self.actor is not None
         try:
-            tokens = self.store.list_tokens(self.account, include_revoked=True)
-            access = self.store.account_access(self.account)
+            tokens = self.store.list_tokens(self.actor, include_revoked=True)
+            access = self.store.account_access(self.actor)
         except store.UnknownAccount:
             if not self.read_only:
                 raise
@@ -252,7 +264,7 @@ class TokensApp(App[None]):
         if self.read_only:
             raise StoreError(READ_ONLY_REFUSAL)
         try:
-            new = self.store.create_token(self.account, request.label, request.scope, request.expires_at)
+            new = self.store.create_token(self.actor, request.label, request.scope, request.expires_at)  # type: ignore[arg-type]
         except store.InvalidInput as exc:
             self.post_message(AddRefused(request, str(exc)))
             return
@@ -265,7 +277,7 @@ class TokensApp(App[None]):
         assert self.store is not None
         if self.read_only:
             raise StoreError(READ_ONLY_REFUSAL)
-        revoked = self.store.revoke(token.id, by=self.account)
+        revoked = self.store.revoke(self.actor, token.id)  # type: ignore[arg-type]
         self.post_message(TokenRevoked(revoked))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -553,6 +565,18 @@ class TokensApp(App[None]):
             self.query_one(TokenTable).focus()
         else:
             self.query_one("#nav", OptionList).focus()  # nothing on the profile page takes keys
+
+    def on_resize(self, event: events.Resize) -> None:
+        from .screens.too_small import fit_to_terminal
+
+        fit_to_terminal(self, event.size)
+
+    async def action_quit(self) -> None:
+        """Quit; while a new token is on show, only after "Have you copied it?" was asked."""
+        from .screens.reveal_secret import may_quit
+
+        if may_quit(self):
+            await super().action_quit()
 
     def on_unmount(self) -> None:
         if self.store is not None:

@@ -1,33 +1,60 @@
-"""Command palette (ctrl+p): the app's actions, and a jump to any token by its label."""
+"""Command palette (ctrl+p): every action of the screen it was opened over, and a jump to any
+token by part of its label or id ("show token backup", "show token 7fGk", or just "backup")."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
 from . import format as fmt
-from .read_only import CHANGING_ACTIONS
 
 if TYPE_CHECKING:
+    from textual.binding import Binding
+    from textual.dom import DOMNode
+
     from .app import TokensApp
 
-#: (title, help, action name on the app)
+#: (title, help, action name on the app): how the palette and help word the app's actions.
 ACTIONS = (
     ("Add token", "Create a new API token", "add_token"),
     ("Revoke token", "Revoke the highlighted token (asks first)", "revoke_token"),
     ("Filter by label", "Show only tokens whose label contains some text", "filter"),
+    ("Clear filter", "Show every token again", "clear_filter"),
     ("Show or hide revoked tokens", "Toggle revoked tokens in the list", "toggle_revoked"),
-    ("Reload", "Read the tokens from the database again", "reload"),
+    ("Reload", "Read the tokens from the database again (also done every 30 seconds)", "reload"),
     ("Go to API tokens", "The token list", "show_page('tokens')"),
     ("Go to Profile", "Your account and its permissions", "show_page('profile')"),
     ("Help", "Keys and how tokens work", "help"),
+    ("Command palette", "Every action by name, and any token by label or id", "command_palette"),
+    ("Quit", "Quit the app", "quit"),
 )
+_WORDS = {action: (title, help_text) for title, help_text, action in ACTIONS}
 
+#: Actions the palette does not offer again: Textual lists Quit itself, and the palette is open.
+_NOT_OFFERED = frozenset({"command_palette", "quit", "help_quit"})
 
 #: At most this many "Show token" hits: an administrator may have thousands of tokens.
 TOKEN_HITS = 50
+
+#: "show token: x", "show token x", "show tokens x": what follows is the part of a label or id.
+_SHOW_TOKEN = re.compile(r"^\s*show\s+tokens?\b\s*:?\s*", re.IGNORECASE)
+
+
+def action_words(action: str) -> tuple[str, str] | None:
+    """The palette's title and help text for an action of the app, if it has them."""
+    return _WORDS.get(action.removeprefix("app."))
+
+
+def token_needle(query: str) -> tuple[str, bool]:
+    """What to look for in labels and ids, and whether the person asked for tokens by name."""
+    match = _SHOW_TOKEN.match(query)
+    if match:
+        return query[match.end():].strip().casefold(), True
+    return query.strip().casefold(), False
 
 
 class TokenCommands(Provider):
@@ -35,52 +62,71 @@ class TokenCommands(Provider):
     def tokens_app(self) -> TokensApp:
         return self.app  # type: ignore[return-value]
 
-    async def discover(self) -> Hits:
+    def _actions(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
+        """(title, help, run) for every action that works on the screen beneath the palette."""
         app = self.tokens_app
-        for title, help_text, action in _offered(app):
-            yield DiscoveryHit(Content(title), _runner(app, action), text=title, help=help_text)  # type: ignore[arg-type]
+        screen = self.screen
+        seen: set[str] = set()
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            name = binding.action.removeprefix("app.")
+            if not active.enabled or name in _NOT_OFFERED or name in seen or not binding.description:
+                continue
+            seen.add(name)
+            title, help_text = action_words(name) or (_binding_title(binding), binding.tooltip or "")
+            yield title, help_text, _runner(app, binding.action, active.node)
+        if screen is app.screen_stack[0]:
+            # The main screen's actions that no key is bound to (going to a page).
+            for title, help_text, action in ACTIONS:
+                if action not in seen and action not in _NOT_OFFERED and app.check_action(action, ()):
+                    seen.add(action)
+                    yield title, help_text, _runner(app, action, app)
+
+    async def discover(self) -> Hits:
+        for title, help_text, run in self._actions():
+            yield DiscoveryHit(Content(title), run, text=title, help=help_text)
 
     async def search(self, query: str) -> Hits:
         app = self.tokens_app
         matcher = self.matcher(query)
-        for title, help_text, action in _offered(app):
+        for title, help_text, run in self._actions():
             score = matcher.match(title)
             if score > 0:
-                yield Hit(score, _highlight(matcher, query, title), _runner(app, action), text=title, help=help_text)  # type: ignore[arg-type]
-        # Tokens by label: a plain substring test, from two characters on and a bounded number
-        # of hits, so the palette stays instant with 10,000 tokens.
-        needle = query.strip().casefold()
-        if needle.startswith("show token:"):
-            needle = needle[len("show token:"):].strip()
-        if len(needle) < 2:
+                yield Hit(score, _highlight(matcher, query, title), run, text=title, help=help_text)
+        if self.screen is not app.screen_stack[0]:
+            return  # a dialog is open: jumping to a token would act behind it
+        needle, asked = token_needle(query)
+        if not asked and len(needle) < 2:
             return
         now = app.now()
         found = 0
         for token in app.tokens:
             label = fmt.safe(token.label)
             at = label.casefold().find(needle)
-            if at < 0:
+            in_id = needle in token.id.casefold()
+            if at < 0 and not in_id:
                 continue
             title = f"Show token: {label}"
-            start = len("Show token: ") + at
-            shown = Content(title).stylize("bold underline", start, start + len(needle))
-            help_text = f"{token.scope.title}, {token.status(now).value}"
-            yield Hit(0.5, shown, _selector(app, token.id), text=title, help=help_text)  # type: ignore[arg-type]
+            shown = Content(title)
+            if needle and at >= 0:
+                start = len("Show token: ") + at
+                shown = shown.stylize("bold underline", start, start + len(needle))
+            help_text = f"{token.id} · {token.scope.title}, {token.status(now).value}"
+            # A token asked for by name ranks above actions whose titles merely share letters.
+            score = 1.0 if asked else (0.9 if at == 0 else 0.6)
+            yield Hit(score, shown, _selector(app, token.id), text=title, help=help_text)
             found += 1
             if found >= TOKEN_HITS:
                 return
 
 
-def _offered(app: TokensApp) -> tuple[tuple[str, str, str], ...]:
-    """The actions this session may run: a read-only one is not offered any change."""
-    if not getattr(app, "read_only", False):
-        return ACTIONS
-    return tuple(item for item in ACTIONS if item[2] not in CHANGING_ACTIONS)
+def _binding_title(binding: Binding) -> str:
+    return binding.description[:1].upper() + binding.description[1:]
 
 
-def _runner(app: TokensApp, action: str):  # type: ignore[no-untyped-def]
+def _runner(app: TokensApp, action: str, node: DOMNode):  # type: ignore[no-untyped-def]
     async def run() -> None:
-        await app.run_action(action)
+        await app.run_action(action, node)
 
     return run
 

@@ -72,4 +72,56 @@ def expires_exactly(info: TokenInfo) -> str:
     return when(info.expires_at)
 
 
-__all__ = ["actions", "day", "expires", "expires_exactly", "relative", "safe", "status", "when"]
+def _cells(text: str) -> int:
+    from rich.cells import cell_len
+
+    return cell_len(text)
+
+
+def _cut_middle(text: str, width: int) -> str:
+    """``text`` in ``width`` cells with an ellipsis in the middle, keeping more of the end."""
+    if _cells(text) <= width:
+        return text
+    if width <= 1:
+        return "…"[:width]
+    keep = width - 1
+    head = keep // 3
+    tail = keep - head
+    while _cells(text[:head]) + _cells(text[len(text) - tail:]) > keep and (head or tail):
+        if tail > head:
+            tail -= 1
+        else:
+            head -= 1
+    return text[:head] + "…" + (text[len(text) - tail:] if tail else "")
+
+
+def short_location(location: str, width: int, home: str | None = None) -> str:
+    """A database path or URL in ``width`` cells, shortened in the middle so the file name stays.
+
+    The home folder becomes ``~``; then folders are left out from the second on, nearest the file
+    last: ``~/…/tokens/tokens.db``. A URL keeps its scheme's start and the database name at the end.
+    """
+    import os
+
+    if home is None:
+        home = os.path.expanduser("~")
+    text = location
+    if "://" not in text and home and home != "/" and (text == home or text.startswith(home.rstrip("/") + "/")):
+        text = "~" + text[len(home.rstrip("/")):]
+    if _cells(text) <= width:
+        return text
+    if "://" in text or "/" not in text:
+        return _cut_middle(text, width)
+    parts = text.split("/")
+    head, middle, name = parts[0], parts[1:-1], parts[-1]
+    # Keep as many of the folders nearest the file as fit, after the first part and an ellipsis.
+    for keep in range(len(middle) - 1, -1, -1):
+        candidate = "/".join([head, "…", *middle[len(middle) - keep:], name])
+        if _cells(candidate) <= width:
+            return candidate
+    if _cells("…/" + name) <= width:
+        return "…/" + name
+    return _cut_middle(name, width)
+
+
+__all__ = ["actions", "day", "expires", "expires_exactly", "relative", "safe", "short_location", "status", "when"]

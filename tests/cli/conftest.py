@@ -6,6 +6,8 @@ script in a subprocess to prove the contract end to end.
 
 from __future__ import annotations
 
+from store import Actor
+
 import io
 import json
 import os
@@ -140,10 +142,10 @@ def forms(db) -> dict[str, int]:  # type: ignore[no-untyped-def]
 
     with TokenStore(db) as store:
         store.ensure_account(ACCOUNT)
-        survey = store.add_form("Field Operations", "Household survey")
-        distributions = store.add_form("Field Operations", "Distributions")
-        store.set_grant(ACCOUNT, survey, ["view", "add", "edit"])
-        store.set_grant(ACCOUNT, distributions, ["view"])
+        survey = store.add_form(Actor("alice"), "Field Operations", "Household survey")
+        distributions = store.add_form(Actor("alice"), "Field Operations", "Distributions")
+        store.set_grant(Actor("alice"), ACCOUNT, survey, ["view", "add", "edit"])
+        store.set_grant(Actor("alice"), ACCOUNT, distributions, ["view"])
     return {"Household survey": survey, "Distributions": distributions}
 
 

@@ -49,6 +49,8 @@ def test_demo_tokens_are_never_shown(tokens) -> None:
 
 def test_demo_for_two_accounts_shares_the_forms(cli, db, tokens, listed) -> None:
     assert tokens("demo").code == 0
+    # The demo sets grants, so it is for administrators: alice (the first account) makes bob one.
+    assert tokens("account", "add", "bob", "--admin").code == 0
     bob = cli("--db", db, "--account", "bob", "demo")
 
     assert bob.code == 0, bob

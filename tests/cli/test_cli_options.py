@@ -17,8 +17,9 @@ def _placed(where: str, command: list[str], db: str, account: str) -> list[str]:
 
 
 @pytest.mark.parametrize("where", ["before", "after"])
-def test_every_command_takes_db_and_account(cli, tmp_path, where) -> None:
+def test_every_command_takes_db_and_account(cli, tmp_path, where, monkeypatch) -> None:
     db = str(tmp_path / "chosen.db")
+    monkeypatch.setenv("LOGNAME", "carol")  # --account naming oneself is always allowed
 
     def run(*command: str, stdin: str = ""):  # type: ignore[no-untyped-def]
         return cli(*_placed(where, list(command), db, "carol"), stdin=stdin)
@@ -38,8 +39,9 @@ def test_every_command_takes_db_and_account(cli, tmp_path, where) -> None:
     assert not (tmp_path / "xdg-data").exists()  # the default file was never touched
 
 
-def test_subcommand_option_wins_over_the_global_one(cli, tmp_path) -> None:
+def test_subcommand_option_wins_over_the_global_one(cli, tmp_path, monkeypatch) -> None:
     first, second = str(tmp_path / "first.db"), str(tmp_path / "second.db")
+    monkeypatch.setenv("LOGNAME", "b")
 
     assert cli("--db", first, "--account", "a", "create", "--db", second, "--account", "b",
                "--label", "L", "--scope", "read").code == 0

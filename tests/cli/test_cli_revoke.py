@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from store import Actor
+
 import pytest
 
 both_backends = pytest.mark.parametrize("db", ["sqlite", "postgresql"], indirect=True)
@@ -115,5 +117,5 @@ def test_revoke_is_audited(tokens, create, id_of, db) -> None:
     assert tokens("revoke", token_id, "--yes").code == 0
 
     with TokenStore(db) as store:
-        actions = [(e.actor, e.action) for e in store.audit_events(token_id=token_id)]
-    assert actions == [("alice", "token.create"), ("alice", "token.revoke")]
+        actions = [(e.actor, e.action) for e in store.audit_events(Actor("alice"), token_id=token_id)]
+    assert actions == [("alice", "token.revoke"), ("alice", "token.create")]  # newest first

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from store import Actor
+
 import json
 from datetime import UTC, datetime, timedelta
 
@@ -90,7 +92,7 @@ def test_expired_token_is_inactive(tokens, db) -> None:
     past = datetime.now(UTC) - timedelta(days=2)
     with TokenStore(db, clock=lambda: past) as store:
         store.ensure_account("alice")
-        secret = store.create_token("alice", "Old", "read", past + timedelta(days=1)).secret
+        secret = store.create_token(Actor("alice"), "Old", "read", past + timedelta(days=1)).secret
 
     result = tokens("verify", stdin=secret)
 

@@ -5,6 +5,8 @@ The shared fixtures (``db_url``, ``make_store``, ``token_store``) live in ``test
 
 from __future__ import annotations
 
+from store import Actor
+
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 
@@ -135,8 +137,8 @@ def grant():  # type: ignore[no-untyped-def]
     """``grant(store, actions, form=…, database=…, account=…)`` → the id of a form so granted."""
 
     def _grant(s, actions, *, form="Household survey", database="Field Operations", account="alice"):  # type: ignore[no-untyped-def]
-        form_id = s.add_form(database, form)
-        s.set_grant(account, form_id, [Action(a) for a in actions])
+        form_id = s.add_form(Actor("alice"), database, form)
+        s.set_grant(Actor("alice"), account, form_id, [Action(a) for a in actions])
         return form_id
 
     return _grant

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from store import Actor
+
 import dataclasses
 from datetime import timedelta
 
@@ -27,8 +29,8 @@ def allowed(s, principal, form_id: int) -> set[Action]:  # type: ignore[no-untyp
 @pytest.fixture
 def principals(store):  # type: ignore[no-untyped-def]
     """Alice's two tokens, one of each scope, as the store authenticated them."""
-    reader = store.create_token("alice", "Power BI – laptop", "read")
-    writer = store.create_token("alice", "Sync script – server", "read_write")
+    reader = store.create_token(Actor("alice"), "Power BI – laptop", "read")
+    writer = store.create_token(Actor("alice"), "Sync script – server", "read_write")
     return {Scope.READ: store.authenticate(reader.secret), Scope.READ_WRITE: store.authenticate(writer.secret)}
 
 
@@ -51,7 +53,7 @@ def test_a_read_write_token_may_do_what_the_account_may(store, grant, principals
 
 def test_no_grant_means_nothing_whatever_the_scope(store, grant, principals) -> None:  # type: ignore[no-untyped-def]
     staff = grant(store, set(), form="Staff records")
-    ungranted = store.add_form("Field Operations", "Payroll")
+    ungranted = store.add_form(Actor("alice"), "Field Operations", "Payroll")
     for principal in principals.values():
         assert allowed(store, principal, staff) == set()
         assert allowed(store, principal, ungranted) == set()
@@ -85,9 +87,9 @@ def test_a_changed_grant_counts_at_once(store, grant, principals) -> None:  # ty
     form_id = grant(store, {V, A, E})
     writer = principals[Scope.READ_WRITE]
     assert store.authorize(writer, E, form_id)
-    store.set_grant("alice", form_id, {V})
+    store.set_grant(Actor("alice"), "alice", form_id, {V})
     assert allowed(store, writer, form_id) == {V}
-    store.set_grant("alice", form_id, set())
+    store.set_grant(Actor("alice"), "alice", form_id, set())
     assert allowed(store, writer, form_id) == set()
 
 
@@ -95,7 +97,7 @@ def test_a_revoked_tokens_principal_is_refused_afterwards(store, grant, principa
     form_id = grant(store, {V, A, E, D})
     writer = principals[Scope.READ_WRITE]
     assert allowed(store, writer, form_id) == {V, A, E, D}
-    store.revoke(writer.token_id, by="alice")
+    store.revoke(Actor("alice"), writer.token_id)
     assert allowed(store, writer, form_id) == set()
     # The other token of the same account is untouched.
     assert allowed(store, principals[Scope.READ], form_id) == {V}
@@ -104,13 +106,13 @@ def test_a_revoked_tokens_principal_is_refused_afterwards(store, grant, principa
 def test_a_revocation_made_by_another_store_counts_at_once(make_store, store, grant, principals) -> None:  # type: ignore[no-untyped-def]
     form_id = grant(store, {V})
     other = make_store()
-    other.revoke(principals[Scope.READ].token_id, by="alice")
+    other.revoke(Actor("alice"), principals[Scope.READ].token_id)
     assert store.authorize(principals[Scope.READ], V, form_id) is False
 
 
 def test_an_expired_tokens_principal_is_refused_afterwards(store, clock, grant) -> None:  # type: ignore[no-untyped-def]
     form_id = grant(store, {V, A})
-    new = store.create_token("alice", "Laptop", "read_write", expires_at=clock.now + timedelta(days=1))
+    new = store.create_token(Actor("alice"), "Laptop", "read_write", expires_at=clock.now + timedelta(days=1))
     principal = store.authenticate(new.secret)
     assert allowed(store, principal, form_id) == {V, A}
     clock.advance(days=1)
@@ -147,13 +149,13 @@ def test_the_store_never_lets_a_token_exceed_its_account(store, grant, principal
     @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(grants)
     def check(granted: frozenset[Action]) -> None:
-        store.set_grant("alice", form_id, granted)
+        store.set_grant(Actor("alice"), "alice", form_id, granted)
         for scope, principal in principals.items():
             answered = allowed(store, principal, form_id)
             assert answered <= granted, f"{scope} exceeded the grant"
             assert answered <= scope.actions, f"{scope} exceeded its scope"
             assert answered == effective_actions(granted, scope)
-            shown = [a for a in store.account_access("alice", scope) if a.form_id == form_id]
+            shown = [a for a in store.account_access(Actor("alice"), scope) if a.form_id == form_id]
             if granted:
                 assert [(a.granted, a.effective) for a in shown] == [(granted, answered)]
             else:

@@ -6,6 +6,8 @@ on (no traceback chained behind it), and leaves the data as it was.
 
 from __future__ import annotations
 
+from store import Actor
+
 import os
 import sqlite3
 import stat
@@ -46,7 +48,7 @@ def sqlite_file(open_store, sqlite_url) -> Path:  # type: ignore[no-untyped-def]
     """A closed SQLite database holding alice and one active token."""
     s = open_store(sqlite_url)
     s.ensure_account("alice")
-    s.create_token("alice", "Laptop", "read")
+    s.create_token(Actor("alice"), "Laptop", "read")
     s.close()
     return Path(sqlite_url)
 
@@ -61,7 +63,7 @@ def test_the_default_database_is_private_to_the_user(open_store, tmp_path) -> No
     try:
         s = open_store()
         s.ensure_account("alice")
-        s.create_token("alice", "Laptop", "read")
+        s.create_token(Actor("alice"), "Laptop", "read")
         assert s.target == expected
         assert mode(expected.parent) == 0o700
         assert mode(expected) == 0o600
@@ -69,7 +71,7 @@ def test_the_default_database_is_private_to_the_user(open_store, tmp_path) -> No
             assert mode(companion) & 0o077 == 0, companion
     finally:
         os.umask(old_umask)
-    assert [t.label for t in open_store().list_tokens("alice")] == ["Laptop"]
+    assert [t.label for t in open_store().list_tokens(Actor("alice"))] == ["Laptop"]
 
 
 def test_tokens_db_chooses_another_file(open_store, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -77,11 +79,11 @@ def test_tokens_db_chooses_another_file(open_store, tmp_path, monkeypatch) -> No
     monkeypatch.setenv("TOKENS_DB", str(chosen))
     s = open_store()
     s.ensure_account("alice")
-    s.create_token("alice", "Laptop", "read")
+    s.create_token(Actor("alice"), "Laptop", "read")
     assert s.target == chosen
     assert chosen.is_file()
     assert not default_db_path().exists()
-    assert [t.label for t in open_store(chosen).list_tokens("alice")] == ["Laptop"]
+    assert [t.label for t in open_store(chosen).list_tokens(Actor("alice"))] == ["Laptop"]
 
 
 def test_an_explicit_target_wins_over_tokens_db(open_store, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -151,27 +153,27 @@ def test_a_read_only_file_is_a_clear_error_on_write(open_store, sqlite_file, one
     sqlite_file.chmod(0o400)
     s = open_store(sqlite_file)
     with pytest.raises(ReadOnlyDatabase) as caught:
-        s.create_token("alice", "Another", "read")
+        s.create_token(Actor("alice"), "Another", "read")
     assert "read-only" in one_clear_line(caught.value)
-    assert [t.label for t in s.list_tokens("alice")] == ["Laptop"]
+    assert [t.label for t in s.list_tokens(Actor("alice"))] == ["Laptop"]
 
 
 def test_a_read_only_database_refuses_writes_clearly_and_still_authenticates(open_store, sqlite_url, one_clear_line) -> None:  # type: ignore[no-untyped-def]
     # Opened read-only through SQLite itself, which holds even for root (unlike a file mode).
     writer = open_store(sqlite_url)
     writer.ensure_account("alice")
-    new = writer.create_token("alice", "Laptop", "read")
+    new = writer.create_token(Actor("alice"), "Laptop", "read")
     s = open_store(f"sqlite:///file:{sqlite_url}?mode=ro&uri=true")
     for attempt in (
-        lambda: s.create_token("alice", "Another", "read"),
-        lambda: s.revoke(new.info.id, by="alice"),
+        lambda: s.create_token(Actor("alice"), "Another", "read"),
+        lambda: s.revoke(Actor("alice"), new.info.id),
     ):
         with pytest.raises(ReadOnlyDatabase) as caught:
             attempt()
         assert "read-only" in one_clear_line(caught.value)
     # Reading still works, and a last-used time that cannot be saved does not turn a token away.
     assert s.authenticate(new.secret).token_id == new.info.id
-    assert [(t.label, t.revoked_at) for t in writer.list_tokens("alice")] == [("Laptop", None)]
+    assert [(t.label, t.revoked_at) for t in writer.list_tokens(Actor("alice"))] == [("Laptop", None)]
 
 
 def test_an_unreachable_server_is_a_clear_error_without_the_password(open_store, one_clear_line) -> None:  # type: ignore[no-untyped-def]
@@ -195,15 +197,15 @@ def test_an_unusable_url_is_a_clear_error(open_store, one_clear_line) -> None:  
 def test_a_database_locked_past_the_busy_timeout_is_a_clear_error_and_changes_nothing(open_store, sqlite_url, clock, one_clear_line) -> None:  # type: ignore[no-untyped-def]
     s = open_store(sqlite_url, busy_timeout=0.2, clock=clock)
     s.ensure_account("alice")
-    existing = s.create_token("alice", "Laptop", "read")
+    existing = s.create_token(Actor("alice"), "Laptop", "read")
     s.authenticate(existing.secret)
 
     holder = sqlite3.connect(sqlite_url, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:
         attempts = (
-            lambda: s.create_token("alice", "Server", "read_write"),
-            lambda: s.revoke(existing.info.id, by="alice"),
+            lambda: s.create_token(Actor("alice"), "Server", "read_write"),
+            lambda: s.revoke(Actor("alice"), existing.info.id),
             lambda: s.ensure_account("bob"),
         )
         for attempt in attempts:
@@ -218,16 +220,16 @@ def test_a_database_locked_past_the_busy_timeout_is_a_clear_error_and_changes_no
         holder.rollback()
         holder.close()
 
-    assert s.list_tokens("alice", include_revoked=True) == [s.get_token(existing.info.id)]
-    assert s.get_token(existing.info.id).revoked_at is None
-    assert [e.action for e in s.audit_events(account="alice")] == ["token.create"]
-    s.create_token("alice", "Server", "read_write")  # and once the lock is gone, writing works
+    assert s.list_tokens(Actor("alice"), include_revoked=True) == [s.get_token(Actor("alice"), existing.info.id)]
+    assert s.get_token(Actor("alice"), existing.info.id).revoked_at is None
+    assert [e.action for e in s.audit_events(Actor("alice"), account="alice") if e.token_id] == ["token.create"]
+    s.create_token(Actor("alice"), "Server", "read_write")  # and once the lock is gone, writing works
 
 
 _WRITER = textwrap.dedent(
     """
     import sys
-    from store import TokenStore
+    from store import Actor, TokenStore
 
     s = TokenStore(sys.argv[1])
     name = sys.argv[2]
@@ -235,10 +237,10 @@ _WRITER = textwrap.dedent(
     sys.stdin.readline()
     s.ensure_account("carol")
     for n in range(15):
-        new = s.create_token("alice", f"{name} {n}", "read_write")
+        new = s.create_token(Actor("alice"), f"{name} {n}", "read_write")
         s.authenticate(new.secret)
         if n % 3 == 0:
-            s.revoke(new.info.id, by="alice")
+            s.revoke(Actor("alice"), new.info.id)
     print("done", flush=True)
     """
 )
@@ -273,12 +275,12 @@ def test_two_processes_writing_at_once_both_succeed(open_store, sqlite_url) -> N
     for p, (out, err) in zip(processes, results, strict=True):
         assert p.returncode == 0 and out.strip() == "done", err
 
-    tokens = s.list_tokens("alice", include_revoked=True)
+    tokens = s.list_tokens(Actor("alice"), include_revoked=True)
     assert len(tokens) == len({t.id for t in tokens}) == 30
     assert sum(t.revoked_at is not None for t in tokens) == 10
     # Every authenticate succeeded (the script would have failed otherwise); recording last-used
     # is best effort and may give way to the other process's writes.
-    assert len(s.audit_events(account="alice")) == 40
+    assert len([e for e in s.audit_events(Actor("alice"), account="alice") if e.token_id]) == 40
     assert s.ensure_account("carol") == "carol"
 
 
@@ -301,7 +303,7 @@ def test_a_busy_database_does_not_hold_up_a_known_token(tmp_path) -> None:  # ty
     path = tmp_path / "tokens.db"
     s = TokenStore(path, busy_timeout=5.0)
     s.ensure_account("alice")
-    new = s.create_token("alice", "Laptop", "read")  # never used: authenticate wants to record that
+    new = s.create_token(Actor("alice"), "Laptop", "read")  # never used: authenticate wants to record that
     blocker = sqlite3.connect(path, isolation_level=None)
     blocker.execute("BEGIN IMMEDIATE")
     try:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from store import Actor
+
 import ast
 import json
 import subprocess
@@ -28,14 +30,14 @@ def test_using_the_store_loads_no_user_interface_library(tmp_path: Path) -> None
     loaded = loaded_after(
         f"""
         import store
-        from store import TokenStore
+        from store import Actor, TokenStore
         TokenStore
         s = TokenStore({str(tmp_path / "tokens.db")!r})
         s.ensure_account("alice")
-        new = s.create_token("alice", "Laptop", "read")
+        new = s.create_token(Actor("alice"), "Laptop", "read")
         s.authenticate(new.secret)
-        s.revoke(new.info.id, by="alice")
-        s.seed_demo("alice")
+        s.revoke(Actor("alice"), new.info.id)
+        s.seed_demo(Actor("alice"))
         """
     )
     assert "sqlalchemy" in loaded  # the store really was used

@@ -12,6 +12,7 @@ from argon2 import PasswordHasher, profiles
 from sqlalchemy import create_engine, text
 from sqlalchemy import exc as sa_exc
 
+from store import Actor
 from store import InvalidToken, SchemaMismatch, SchemaState, TokenStore
 from store import schema as schema_module
 from store import tokenstring as ts
@@ -58,7 +59,7 @@ def test_an_unversioned_sqlite_database_is_upgraded_on_open_and_keeps_every_toke
     with TokenStore(sqlite_url, hasher=CHEAP) as store:
         assert store.schema_status().state is SchemaState.CURRENT
         _assert_every_token_kept(store, made)
-        assert len(store.list_tokens("alice", include_revoked=True)) == 6
+        assert len(store.list_tokens(Actor("alice"), include_revoked=True)) == 6
 
 
 def test_a_versioned_sqlite_database_of_the_first_revision_is_upgraded_too(sqlite_url, first_release) -> None:  # type: ignore[no-untyped-def]

@@ -6,6 +6,8 @@ trail, a repr, or an error message.
 
 from __future__ import annotations
 
+from store import Actor
+
 import dataclasses
 import threading
 from datetime import UTC, datetime, timedelta
@@ -48,7 +50,7 @@ def leaked(secret_part: str, text: str) -> list[str]:
 
 
 def test_create_returns_the_token_and_its_secret(store, clock, hasher) -> None:  # type: ignore[no-untyped-def]
-    new = store.create_token("alice", "  Power BI – office laptop \n", "read")
+    new = store.create_token(Actor("alice"), "  Power BI – office laptop \n", "read")
     assert hasher.hashes == 1  # the secret went through Argon2 once, and only its hash was kept
     assert isinstance(new, NewToken)
     assert new.info.label == "Power BI – office laptop"
@@ -58,8 +60,8 @@ def test_create_returns_the_token_and_its_secret(store, clock, hasher) -> None: 
     assert new.info.expires_at is None
     assert new.info.last_used_at is None and new.info.revoked_at is None
     assert ts.parse(new.secret)[0] == new.info.id
-    assert store.get_token(new.info.id) == new.info
-    assert store.list_tokens("alice") == [new.info]
+    assert store.get_token(Actor("alice"), new.info.id) == new.info
+    assert store.list_tokens(Actor("alice")) == [new.info]
 
 
 # Rules checked case by case in one test per backend: each case needs no database of its own.
@@ -67,24 +69,24 @@ def test_create_returns_the_token_and_its_secret(store, clock, hasher) -> None: 
 
 def test_read_and_read_write_are_the_only_scopes(store) -> None:  # type: ignore[no-untyped-def]
     for n, scope in enumerate(["read", "read_write", Scope.READ, Scope.READ_WRITE]):
-        new = store.create_token("alice", f"Device {n}", scope)
-        assert store.get_token(new.info.id).scope is Scope(scope)
-    before = store.list_tokens("alice", include_revoked=True)
+        new = store.create_token(Actor("alice"), f"Device {n}", scope)
+        assert store.get_token(Actor("alice"), new.info.id).scope is Scope(scope)
+    before = store.list_tokens(Actor("alice"), include_revoked=True)
     for scope in ["write", "admin", "", "readwrite", "read write", "all", None]:
         with pytest.raises(InvalidScope, match="read_write"):
-            store.create_token("alice", "Laptop", scope)
-    assert store.list_tokens("alice", include_revoked=True) == before
+            store.create_token(Actor("alice"), "Laptop", scope)
+    assert store.list_tokens(Actor("alice"), include_revoked=True) == before
 
 
 def test_every_new_token_gets_its_own_id_and_secret(store) -> None:  # type: ignore[no-untyped-def]
-    made = [store.create_token("alice", f"Device {n}", "read") for n in range(10)]
+    made = [store.create_token(Actor("alice"), f"Device {n}", "read") for n in range(10)]
     assert len({m.info.id for m in made}) == 10
     assert len({m.secret for m in made}) == 10
 
 
 def test_a_token_for_an_unknown_account_is_refused(store) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(UnknownAccount):
-        store.create_token("mallory", "Laptop", "read")
+        store.create_token(Actor("mallory"), "Laptop", "read")
 
 
 # ----------------------------------------------------------------------------- labels
@@ -93,19 +95,19 @@ def test_a_token_for_an_unknown_account_is_refused(store) -> None:  # type: igno
 def test_labels_of_1_to_100_characters_are_kept_exactly(store) -> None:  # type: ignore[no-untyped-def]
     # Including 100 characters outside ASCII: the column's limit counts characters, not bytes.
     for label in ["L", "x" * 100, "é" * 100, "🔑" * 100, "Power BI – laptop", "Excel (home PC) #2", "[b]not markup[/b]"]:
-        new = store.create_token("alice", label, "read")
-        assert store.get_token(new.info.id).label == label
+        new = store.create_token(Actor("alice"), label, "read")
+        assert store.get_token(Actor("alice"), new.info.id).label == label
 
 
 def test_empty_or_too_long_labels_are_refused(store) -> None:  # type: ignore[no-untyped-def]
     for label in ["", "   ", "\n\t ", "x" * 101, " " + "x" * 101 + " ", "🔑" * 101]:
         with pytest.raises(InvalidLabel):
-            store.create_token("alice", label, "read")
-    assert store.list_tokens("alice", include_revoked=True) == []
+            store.create_token(Actor("alice"), label, "read")
+    assert store.list_tokens(Actor("alice"), include_revoked=True) == []
 
 
 def test_the_length_limit_counts_after_trimming(store) -> None:  # type: ignore[no-untyped-def]
-    new = store.create_token("alice", "   " + "x" * 100 + "   ", "read")
+    new = store.create_token(Actor("alice"), "   " + "x" * 100 + "   ", "read")
     assert new.info.label == "x" * 100
 
 
@@ -129,16 +131,16 @@ CONTROL_LABELS = [
 def test_control_characters_are_refused(store) -> None:  # type: ignore[no-untyped-def]
     for label in CONTROL_LABELS:
         with pytest.raises(InvalidLabel, match="control character"):
-            store.create_token("alice", label, "read")
-    assert store.list_tokens("alice", include_revoked=True) == []
+            store.create_token(Actor("alice"), label, "read")
+    assert store.list_tokens(Actor("alice"), include_revoked=True) == []
 
 
 def test_a_label_is_unique_among_the_accounts_active_tokens_ignoring_case(store) -> None:  # type: ignore[no-untyped-def]
-    first = store.create_token("alice", "Laptop", "read")
+    first = store.create_token(Actor("alice"), "Laptop", "read")
     for second in ["Laptop", "laptop", "LAPTOP", "  lApToP  "]:
         with pytest.raises(DuplicateLabel, match="(?i)already labelled .laptop."):
-            store.create_token("alice", second, "read_write")
-    assert store.list_tokens("alice") == [first.info]
+            store.create_token(Actor("alice"), second, "read_write")
+    assert store.list_tokens(Actor("alice")) == [first.info]
 
 
 def test_creating_the_same_label_at_once_lets_exactly_one_through(store) -> None:  # type: ignore[no-untyped-def]
@@ -150,7 +152,7 @@ def test_creating_the_same_label_at_once_lets_exactly_one_through(store) -> None
     def create() -> None:
         barrier.wait()
         try:
-            store.create_token("alice", "Laptop", "read")
+            store.create_token(Actor("alice"), "Laptop", "read")
             outcomes.append("created")
         except DuplicateLabel:
             outcomes.append("duplicate")
@@ -163,31 +165,31 @@ def test_creating_the_same_label_at_once_lets_exactly_one_through(store) -> None
     for thread in threads:
         thread.join()
     assert sorted(outcomes) == ["created"] + ["duplicate"] * 5
-    assert [t.label for t in store.list_tokens("alice")] == ["Laptop"]
+    assert [t.label for t in store.list_tokens(Actor("alice"))] == ["Laptop"]
 
 
 def test_the_same_label_in_another_account_is_fine(store) -> None:  # type: ignore[no-untyped-def]
     store.ensure_account("bob")
-    store.create_token("alice", "Laptop", "read")
-    assert store.create_token("bob", "laptop", "read").info.label == "laptop"
+    store.create_token(Actor("alice"), "Laptop", "read")
+    assert store.create_token(Actor("bob"), "laptop", "read").info.label == "laptop"
 
 
 def test_a_revoked_tokens_label_may_be_reused(store) -> None:  # type: ignore[no-untyped-def]
-    old = store.create_token("alice", "Laptop", "read")
-    store.revoke(old.info.id, by="alice")
-    new = store.create_token("alice", "laptop", "read")
+    old = store.create_token(Actor("alice"), "Laptop", "read")
+    store.revoke(Actor("alice"), old.info.id)
+    new = store.create_token(Actor("alice"), "laptop", "read")
     assert new.info.id != old.info.id
-    assert [t.id for t in store.list_tokens("alice")] == [new.info.id]
+    assert [t.id for t in store.list_tokens(Actor("alice"))] == [new.info.id]
 
 
 def test_an_expired_tokens_label_may_be_reused(store, clock) -> None:  # type: ignore[no-untyped-def]
-    old = store.create_token("alice", "Laptop", "read", expires_at=clock.now + timedelta(days=1))
+    old = store.create_token(Actor("alice"), "Laptop", "read", expires_at=clock.now + timedelta(days=1))
     clock.advance(hours=23)
     with pytest.raises(DuplicateLabel):
-        store.create_token("alice", "Laptop", "read")
+        store.create_token(Actor("alice"), "Laptop", "read")
     clock.advance(hours=1)  # now exactly at the expiry: expired
-    new = store.create_token("alice", "Laptop", "read")
-    assert {t.id for t in store.list_tokens("alice")} == {old.info.id, new.info.id}
+    new = store.create_token(Actor("alice"), "Laptop", "read")
+    assert {t.id for t in store.list_tokens(Actor("alice"))} == {old.info.id, new.info.id}
 
 
 # ----------------------------------------------------------------------------- expiry
@@ -195,44 +197,44 @@ def test_an_expired_tokens_label_may_be_reused(store, clock) -> None:  # type: i
 
 def test_an_expiry_in_the_future_is_kept(store, clock) -> None:  # type: ignore[no-untyped-def]
     expires = clock.now + timedelta(days=90, microseconds=123)
-    new = store.create_token("alice", "Laptop", "read", expires_at=expires)
+    new = store.create_token(Actor("alice"), "Laptop", "read", expires_at=expires)
     assert new.info.expires_at == expires
-    assert store.get_token(new.info.id).expires_at == expires
+    assert store.get_token(Actor("alice"), new.info.id).expires_at == expires
 
 
 def test_an_expiry_in_another_time_zone_means_the_same_moment(store, clock) -> None:  # type: ignore[no-untyped-def]
     from datetime import timezone
 
     expires = (clock.now + timedelta(days=1)).astimezone(timezone(timedelta(hours=-5)))
-    new = store.create_token("alice", "Laptop", "read", expires_at=expires)
-    stored = store.get_token(new.info.id).expires_at
+    new = store.create_token(Actor("alice"), "Laptop", "read", expires_at=expires)
+    stored = store.get_token(Actor("alice"), new.info.id).expires_at
     assert stored == expires and stored.utcoffset() == timedelta(0)
 
 
 def test_an_expiry_now_or_in_the_past_is_refused(store, clock) -> None:  # type: ignore[no-untyped-def]
     for offset in [timedelta(0), timedelta(microseconds=-1), timedelta(days=-365)]:
         with pytest.raises(InvalidExpiry, match="future"):
-            store.create_token("alice", "Laptop", "read", expires_at=clock.now + offset)
-    assert store.list_tokens("alice", include_revoked=True) == []
+            store.create_token(Actor("alice"), "Laptop", "read", expires_at=clock.now + offset)
+    assert store.list_tokens(Actor("alice"), include_revoked=True) == []
 
 
 def test_an_expiry_without_a_time_zone_is_refused(store, clock) -> None:  # type: ignore[no-untyped-def]
     naive = (clock.now + timedelta(days=1)).replace(tzinfo=None)
     with pytest.raises(InvalidInput):
-        store.create_token("alice", "Laptop", "read", expires_at=naive)
-    assert store.list_tokens("alice", include_revoked=True) == []
+        store.create_token(Actor("alice"), "Laptop", "read", expires_at=naive)
+    assert store.list_tokens(Actor("alice"), include_revoked=True) == []
 
 
 # ----------------------------------------------------------------------------- the secret stays secret
 
 
 def test_the_secret_is_nowhere_but_in_the_returned_value(store, clock, db_url, dump_database) -> None:  # type: ignore[no-untyped-def]
-    new = store.create_token("alice", "Power BI – laptop", "read_write", expires_at=clock.now + timedelta(days=30))
+    new = store.create_token(Actor("alice"), "Power BI – laptop", "read_write", expires_at=clock.now + timedelta(days=30))
     secret_part = ts.parse(new.secret)[1]
     store.authenticate(new.secret)
     clock.advance(minutes=2)
     store.authenticate(new.secret)  # last-used written again
-    store.revoke(new.info.id, by="alice")
+    store.revoke(Actor("alice"), new.info.id)
 
     everything = dump_database(store)
     assert new.info.id in everything  # the dump does see the token's row
@@ -251,9 +253,9 @@ def test_the_secret_is_nowhere_but_in_the_returned_value(store, clock, db_url, d
         for x in (
             new,
             new.info,
-            store.get_token(new.info.id),
-            store.list_tokens("alice", include_revoked=True),
-            store.audit_events(token_id=new.info.id),
+            store.get_token(Actor("alice"), new.info.id),
+            store.list_tokens(Actor("alice"), include_revoked=True),
+            store.audit_events(Actor("alice"), token_id=new.info.id),
             new.info.as_dict(),
         )
     )
@@ -263,29 +265,29 @@ def test_the_secret_is_nowhere_but_in_the_returned_value(store, clock, db_url, d
 
 
 def test_the_audit_trail_never_holds_the_secret(store) -> None:  # type: ignore[no-untyped-def]
-    new = store.create_token("alice", "Laptop", "read")
-    store.revoke(new.info.id, by="alice")
-    events = store.audit_events(token_id=new.info.id)
-    assert [e.action for e in events] == ["token.create", "token.revoke"]
+    new = store.create_token(Actor("alice"), "Laptop", "read")
+    store.revoke(Actor("alice"), new.info.id)
+    events = store.audit_events(Actor("alice"), token_id=new.info.id)
+    assert [e.action for e in events] == ["token.revoke", "token.create"]
     secret_part = ts.parse(new.secret)[1]
     for event in events:
         assert leaked(secret_part, repr(event)) == []
 
 
 def test_no_error_message_repeats_a_secret_pasted_where_an_id_belongs(store) -> None:  # type: ignore[no-untyped-def]
-    new = store.create_token("alice", "Laptop", "read")
+    new = store.create_token(Actor("alice"), "Laptop", "read")
     secret_part = ts.parse(new.secret)[1]
     forged = ts.generate(new.info.id)[2]
     attempts = [
-        lambda: store.get_token(new.secret),
-        lambda: store.get_token(new.secret, account="alice"),
-        lambda: store.get_token(secret_part),
-        lambda: store.revoke(new.secret, by="alice"),
-        lambda: store.revoke(secret_part, by="alice"),
-        lambda: store.token_access(new.secret),
+        lambda: store.get_token(Actor("alice"), new.secret),
+        lambda: store.get_token(Actor("alice"), new.secret),
+        lambda: store.get_token(Actor("alice"), secret_part),
+        lambda: store.revoke(Actor("alice"), new.secret),
+        lambda: store.revoke(Actor("alice"), secret_part),
+        lambda: store.token_access(Actor("alice"), new.secret),
         lambda: store.authenticate(new.secret + "x"),
         lambda: store.authenticate(forged),
-        lambda: store.create_token("alice", "Laptop", "read"),
+        lambda: store.create_token(Actor("alice"), "Laptop", "read"),
     ]
     for attempt in attempts:
         with pytest.raises(StoreError) as caught:
@@ -293,7 +295,7 @@ def test_no_error_message_repeats_a_secret_pasted_where_an_id_belongs(store) -> 
         message = str(caught.value)
         assert leaked(secret_part, message) == [], message
         assert leaked(ts.parse(forged)[1], message) == [], message
-    assert store.get_token(new.info.id).revoked_at is None
+    assert store.get_token(Actor("alice"), new.info.id).revoked_at is None
 
 
 def test_new_token_repr_hides_the_secret() -> None:
@@ -319,26 +321,26 @@ def test_token_info_has_no_field_for_a_secret_or_a_hash() -> None:
 def test_list_is_newest_first(store, clock) -> None:  # type: ignore[no-untyped-def]
     made = []
     for label in ("Oldest", "Middle", "Newest"):
-        made.append(store.create_token("alice", label, "read").info)
+        made.append(store.create_token(Actor("alice"), label, "read").info)
         clock.advance(seconds=1)
-    assert [t.label for t in store.list_tokens("alice")] == ["Newest", "Middle", "Oldest"]
+    assert [t.label for t in store.list_tokens(Actor("alice"))] == ["Newest", "Middle", "Oldest"]
 
 
 def test_list_hides_revoked_tokens_unless_asked(store, clock) -> None:  # type: ignore[no-untyped-def]
-    keep = store.create_token("alice", "Keep", "read")
+    keep = store.create_token(Actor("alice"), "Keep", "read")
     clock.advance(seconds=1)
-    gone = store.create_token("alice", "Gone", "read")
-    store.revoke(gone.info.id, by="alice")
-    assert [t.id for t in store.list_tokens("alice")] == [keep.info.id]
-    listed = store.list_tokens("alice", include_revoked=True)
+    gone = store.create_token(Actor("alice"), "Gone", "read")
+    store.revoke(Actor("alice"), gone.info.id)
+    assert [t.id for t in store.list_tokens(Actor("alice"))] == [keep.info.id]
+    listed = store.list_tokens(Actor("alice"), include_revoked=True)
     assert [t.id for t in listed] == [gone.info.id, keep.info.id]
     assert listed[0].revoked_at is not None and listed[0].revoked_by == "alice"
 
 
 def test_list_shows_expired_tokens_as_expired(store, clock) -> None:  # type: ignore[no-untyped-def]
-    new = store.create_token("alice", "Laptop", "read", expires_at=clock.now + timedelta(days=1))
+    new = store.create_token(Actor("alice"), "Laptop", "read", expires_at=clock.now + timedelta(days=1))
     clock.advance(days=2)
-    [info] = store.list_tokens("alice")
+    [info] = store.list_tokens(Actor("alice"))
     assert info.id == new.info.id
     assert info.status(clock.now).value == "expired"
     assert not info.is_active(clock.now)
@@ -346,37 +348,37 @@ def test_list_shows_expired_tokens_as_expired(store, clock) -> None:  # type: ig
 
 def test_list_shows_only_the_accounts_own_tokens(store) -> None:  # type: ignore[no-untyped-def]
     store.ensure_account("bob")
-    store.create_token("bob", "Bob's laptop", "read")
-    mine = store.create_token("alice", "Laptop", "read")
-    assert store.list_tokens("alice") == [mine.info]
+    store.create_token(Actor("bob"), "Bob's laptop", "read")
+    mine = store.create_token(Actor("alice"), "Laptop", "read")
+    assert store.list_tokens(Actor("alice")) == [mine.info]
 
 
 def test_list_for_an_unknown_account_is_refused(store) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(UnknownAccount):
-        store.list_tokens("nobody")
+        store.list_tokens(Actor("nobody"))
 
 
 def test_get_token_for_another_account_is_refused(store) -> None:  # type: ignore[no-untyped-def]
     store.ensure_account("bob")
-    new = store.create_token("alice", "Laptop", "read")
-    assert store.get_token(new.info.id, account="alice") == new.info
+    new = store.create_token(Actor("alice"), "Laptop", "read")
+    assert store.get_token(Actor("alice"), new.info.id) == new.info
     with pytest.raises(TokenNotFound):
-        store.get_token(new.info.id, account="bob")
+        store.get_token(Actor("bob"), new.info.id)
 
 
 def test_an_administrator_may_read_any_token(store) -> None:  # type: ignore[no-untyped-def]
     store.ensure_account("root")
-    store.set_admin("root")
-    new = store.create_token("alice", "Laptop", "read")
-    assert store.get_token(new.info.id, account="root") == new.info
+    store.set_admin(Actor("alice"), "root")
+    new = store.create_token(Actor("alice"), "Laptop", "read")
+    assert store.get_token(Actor("root"), new.info.id) == new.info
 
 
 def test_get_token_with_an_unknown_id_is_refused_naming_the_id(store) -> None:  # type: ignore[no-untyped-def]
     missing = ts.new_token_id()
     with pytest.raises(TokenNotFound, match=missing):
-        store.get_token(missing)
+        store.get_token(Actor("alice"), missing)
     with pytest.raises(TokenNotFound, match=missing):
-        store.revoke(missing, by="alice")
+        store.revoke(Actor("alice"), missing)
 
 
 # ----------------------------------------------------------------------------- what an account can reach
@@ -388,12 +390,12 @@ def test_account_access_lists_each_granted_form_with_what_a_token_may_do(store, 
     grant(store, set(), database="Field Operations", form="Staff records")
     visits = grant(store, {V, A, E, D}, database="Monitoring & Evaluation", form="Site visits")
 
-    assert store.account_access("alice", "read_write") == [
+    assert store.account_access(Actor("alice"), "read_write") == [
         FormAccess(distributions, "Field Operations", "Distributions", frozenset({V}), frozenset({V})),
         FormAccess(survey, "Field Operations", "Household survey", frozenset({V, A, E}), frozenset({V, A, E})),
         FormAccess(visits, "Monitoring & Evaluation", "Site visits", frozenset({V, A, E, D}), frozenset({V, A, E, D})),
     ]
-    assert [(a.form, a.effective) for a in store.account_access("alice", Scope.READ)] == [
+    assert [(a.form, a.effective) for a in store.account_access(Actor("alice"), Scope.READ)] == [
         ("Distributions", frozenset({V})),
         ("Household survey", frozenset({V})),
         ("Site visits", frozenset({V})),
@@ -403,16 +405,16 @@ def test_account_access_lists_each_granted_form_with_what_a_token_may_do(store, 
 def test_account_access_is_per_account(store, grant) -> None:  # type: ignore[no-untyped-def]
     store.ensure_account("bob")
     grant(store, {V, E}, account="bob")
-    assert store.account_access("alice") == []
-    assert [a.granted for a in store.account_access("bob")] == [frozenset({V, E})]
+    assert store.account_access(Actor("alice")) == []
+    assert [a.granted for a in store.account_access(Actor("bob"))] == [frozenset({V, E})]
 
 
 def test_token_access_follows_the_tokens_scope(store, grant) -> None:  # type: ignore[no-untyped-def]
     form_id = grant(store, {V, A, E})
-    reader = store.create_token("alice", "Reader", "read")
-    writer = store.create_token("alice", "Writer", "read_write")
-    assert [(a.form_id, a.effective) for a in store.token_access(reader.info.id)] == [(form_id, frozenset({V}))]
-    assert [(a.form_id, a.effective) for a in store.token_access(writer.info.id)] == [(form_id, frozenset({V, A, E}))]
+    reader = store.create_token(Actor("alice"), "Reader", "read")
+    writer = store.create_token(Actor("alice"), "Writer", "read_write")
+    assert [(a.form_id, a.effective) for a in store.token_access(Actor("alice"), reader.info.id)] == [(form_id, frozenset({V}))]
+    assert [(a.form_id, a.effective) for a in store.token_access(Actor("alice"), writer.info.id)] == [(form_id, frozenset({V, A, E}))]
 
 
 # ----------------------------------------------------------------------------- accounts and the demo
@@ -421,8 +423,8 @@ def test_token_access_follows_the_tokens_scope(store, grant) -> None:  # type: i
 def test_ensure_account_creates_once_and_trims(store) -> None:  # type: ignore[no-untyped-def]
     assert store.ensure_account("  bob ") == "bob"
     assert store.ensure_account("bob") == "bob"
-    store.create_token("bob", "Laptop", "read")
-    assert len(store.list_tokens("bob")) == 1
+    store.create_token(Actor("bob"), "Laptop", "read")
+    assert len(store.list_tokens(Actor("bob"))) == 1
 
 
 def test_unusable_account_names_are_refused(store) -> None:  # type: ignore[no-untyped-def]
@@ -430,7 +432,7 @@ def test_unusable_account_names_are_refused(store) -> None:  # type: ignore[no-u
         with pytest.raises(InvalidInput):
             store.ensure_account(name)
     with pytest.raises(UnknownAccount):
-        store.list_tokens("two words")
+        store.list_tokens(Actor("two words"))
 
 
 def _table_counts(s) -> dict[str, int]:  # type: ignore[no-untyped-def]
@@ -444,33 +446,33 @@ def _table_counts(s) -> dict[str, int]:  # type: ignore[no-untyped-def]
 
 
 def test_the_demo_shows_that_a_token_can_only_limit(store) -> None:  # type: ignore[no-untyped-def]
-    added = store.seed_demo("alice")
+    added = store.seed_demo(Actor("alice"))
     assert len(added) >= 3
-    tokens = store.list_tokens("alice", include_revoked=True)
+    tokens = store.list_tokens(Actor("alice"), include_revoked=True)
     assert {t.label for t in tokens} == set(added)
     assert {t.scope for t in tokens} == {Scope.READ, Scope.READ_WRITE}
     assert any(t.revoked_at is not None for t in tokens)
 
-    access = store.account_access("alice", Scope.READ_WRITE)
+    access = store.account_access(Actor("alice"), Scope.READ_WRITE)
     assert len({a.database for a in access}) >= 2
     assert any(E in a.granted for a in access), "one form the account can edit"
     assert any(a.granted == {V} for a in access), "one form the account can only view"
-    assert all(a.effective == {V} for a in store.account_access("alice", Scope.READ))
+    assert all(a.effective == {V} for a in store.account_access(Actor("alice"), Scope.READ))
 
 
 def test_the_demo_is_idempotent(store) -> None:  # type: ignore[no-untyped-def]
-    store.seed_demo("alice")
+    store.seed_demo(Actor("alice"))
     before = _table_counts(store)
-    listed = store.list_tokens("alice", include_revoked=True)
-    assert store.seed_demo("alice") == []
+    listed = store.list_tokens(Actor("alice"), include_revoked=True)
+    assert store.seed_demo(Actor("alice")) == []
     assert _table_counts(store) == before
-    assert store.list_tokens("alice", include_revoked=True) == listed
+    assert store.list_tokens(Actor("alice"), include_revoked=True) == listed
 
 
 def test_the_demo_keeps_labels_unique_among_active_tokens(store) -> None:  # type: ignore[no-untyped-def]
-    mine = store.create_token("alice", "backup job – nas", "read")
-    store.seed_demo("alice")
-    active = [t for t in store.list_tokens("alice") if t.is_active()]
+    mine = store.create_token(Actor("alice"), "backup job – nas", "read")
+    store.seed_demo(Actor("alice"))
+    active = [t for t in store.list_tokens(Actor("alice")) if t.is_active()]
     assert [t.id for t in active if t.label.casefold() == "backup job – nas"] == [mine.info.id]
     assert len({t.label.casefold() for t in active}) == len(active)
 
@@ -479,10 +481,10 @@ def test_token_access_answers_only_the_owner_when_asked_for_one(store) -> None: 
     from store import TokenNotFound
 
     store.ensure_account("bob")
-    new = store.create_token("alice", "Laptop", "read")
-    assert store.token_access(new.info.id, account="alice") == store.account_access("alice", "read")
+    new = store.create_token(Actor("alice"), "Laptop", "read")
+    assert store.token_access(Actor("alice"), new.info.id) == store.account_access(Actor("alice"), "read")
     with pytest.raises(TokenNotFound):
-        store.token_access(new.info.id, account="bob")
+        store.token_access(Actor("bob"), new.info.id)
 
 
 def test_asking_whether_an_account_exists_creates_nothing(store) -> None:  # type: ignore[no-untyped-def]

@@ -6,6 +6,8 @@ string is refused by the parser, and by ``authenticate`` before any database rea
 
 from __future__ import annotations
 
+from store import Actor
+
 import math
 import string
 
@@ -223,7 +225,7 @@ def malformed_from(draw: st.DrawFn, token: str) -> str:
 
 
 def test_store_refuses_malformed_tokens_without_database_or_argon2(store, hasher, record_sql, record_checkouts) -> None:  # type: ignore[no-untyped-def]
-    token = store.create_token("alice", "Power BI – laptop", "read").secret
+    token = store.create_token(Actor("alice"), "Power BI – laptop", "read").secret
     statements = record_sql(store)
     reads = record_checkouts(store)
     verifies = hasher.verifies

@@ -10,6 +10,24 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 SNAPSHOT_APPS = Path(__file__).parent / "snapshot_apps"
 if str(SNAPSHOT_APPS) not in sys.path:
     sys.path.insert(0, str(SNAPSHOT_APPS))
+
+
+@pytest.fixture
+def snap_compare(snap_compare, monkeypatch):  # type: ignore[no-untyped-def]
+    """Every snapshot with a steady text cursor.
+
+    A blinking cursor is drawn or not depending on when the screenshot is taken, which on a
+    loaded machine made snapshots with a focused text field fail at random. Replacing the
+    ``cursor_blink`` reactive of Textual's text widgets with a plain ``False`` for the duration of
+    the test covers every field, also those a snapshot's key presses open later.
+    """
+    from textual.widgets import Input, TextArea
+
+    for widget in (Input, TextArea):
+        monkeypatch.setattr(widget, "cursor_blink", False)
+    return snap_compare

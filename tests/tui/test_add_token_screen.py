@@ -319,10 +319,69 @@ async def test_the_form_fits_a_small_terminal_with_every_part_shown() -> None:
             assert part in text
 
 
+async def test_enter_on_a_choice_group_moves_to_the_next_field() -> None:
+    app = host()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"Tableau", "tab", "down")
+        assert app.focused is not None and app.focused.id == "scope"
+        await pilot.press("enter")
+        assert app.focused is not None and app.focused.id == "expiry"
+        await pilot.press("enter")
+        assert app.focused is not None and app.focused.id == "generate"
+        assert app.results == []  # enter on a choice never generates by itself
+        await pilot.press("enter")
+        await pilot.pause()
+        request = only_request(app)
+        assert (request.scope, request.expiry_choice) == (Scope.READ_WRITE, "90d")
+
+
+async def test_enter_on_the_date_choice_moves_to_the_date() -> None:
+    app = host()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("tab", "tab", "right", "right", "right")  # 90 days → … → "On a date…"
+        await pilot.pause()
+        assert app.screen.chosen_expiry == "date"
+        await pilot.press("enter")
+        assert app.focused is not None and app.focused.id == "date"
+
+
+async def test_the_chosen_option_is_marked_without_colour() -> None:
+    app = host()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "▐●▌ Read-only" in text and "▐ ▌ Read & Write" in text
+        assert "▐●▌ 90 days" in text and "▐ ▌ 30 days" in text
+        await pilot.press("tab", "down")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "▐ ▌ Read-only" in text and "▐●▌ Read & Write" in text
+
+
+@pytest.mark.parametrize("size", [(60, 20), (50, 14)], ids=["60x20", "50x14"])
+async def test_every_choice_and_button_is_reachable_on_a_small_terminal(size: tuple[int, int]) -> None:
+    app = host()
+    async with app.run_test(size=size) as pilot:
+        await pilot.press(*"Tableau", "tab", "tab")
+        await pilot.pause()
+        assert "On a date…" in screen_text(app)  # no choice falls off the right edge
+        dialog = app.screen.query_one("#dialog")
+        for button in ("generate", "cancel"):
+            await pilot.press("tab")
+            await pilot.pause()
+            assert app.focused is not None and app.focused.id == button
+            widget = app.screen.query_one(f"#{button}")
+            assert dialog.region.contains_region(widget.region), f"{button} is scrolled into view"
+        assert "Generate" in screen_text(app)
+        await pilot.press("shift+tab", "enter")
+        await pilot.pause()
+        assert only_request(app).label == "Tableau"
+
+
 # What it looks like. The snapshots live in __snapshots__/ next to this file.
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("size", [(60, 20), (80, 24), (120, 40)], ids=["60x20", "80x24", "120x40"])
 def test_snapshot_add_token(snap_compare, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(APPS / "add_token_app.py", terminal_size=size)
 

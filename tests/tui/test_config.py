@@ -8,7 +8,7 @@ import stat
 
 import pytest
 
-from store import TokenStore
+from store import Actor, TokenStore
 from tui import config as config_file
 from tui.app import TokensApp
 from tui.bindings import bindings_with_ids
@@ -24,7 +24,7 @@ def db_path(tmp_path) -> str:  # type: ignore[no-untyped-def]
     path = str(tmp_path / "tokens.db")
     with TokenStore(path) as s:
         s.ensure_account("alice")
-        s.seed_demo("alice")
+        s.seed_demo(Actor("alice"))
     return path
 
 

@@ -118,6 +118,6 @@ async def test_hostile_labels_are_shown_literally_and_safely(label: str) -> None
         assert app.results == [False]
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("size", [(60, 20), (80, 24), (120, 40)], ids=["60x20", "80x24", "120x40"])
 def test_snapshot_confirm_revoke(snap_compare, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(APPS / "confirm_revoke_app.py", terminal_size=size)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from store import InvalidToken, Scope, TokenStore
+from store import Actor, InvalidToken, Scope, TokenStore
 
 pytestmark = pytest.mark.skipif(
     shutil.which("tmux") is None,
@@ -38,15 +38,16 @@ def tokens_program() -> str:
 
 
 class Terminal:
-    """The ``tokens`` app in a 120×40 tmux pane: send keys, read the screen."""
+    """The ``tokens`` app in a tmux pane (120×40 unless told): send keys, read the screen."""
 
-    def __init__(self) -> None:
+    def __init__(self, width: int = 120, height: int = 40) -> None:
         self.socket = f"tokens-e2e-{uuid.uuid4().hex[:12]}"
         self.session = f"app-{uuid.uuid4().hex[:8]}"
         self._tmux = ["tmux", "-L", self.socket, "-f", "/dev/null"]
+        self.width, self.height = width, height
 
     def start(self, command: str) -> None:
-        self.run("new-session", "-d", "-s", self.session, "-x", "120", "-y", "40", command)
+        self.run("new-session", "-d", "-s", self.session, "-x", str(self.width), "-y", str(self.height), command)
         # Keep the pane when the app exits, so a crash leaves its last words to read.
         self.run("set-option", "-t", self.session, "remain-on-exit", "on")
 
@@ -92,22 +93,27 @@ def database(tmp_path: Path) -> Path:
     path = tmp_path / "tokens.db"
     with TokenStore(path) as db:
         db.ensure_account(ACCOUNT)
-        db.create_token(ACCOUNT, EXISTING, Scope.READ_WRITE)
+        db.create_token(Actor(ACCOUNT), EXISTING, Scope.READ_WRITE)
     return path
 
 
-@pytest.fixture
-def terminal(tmp_path: Path, database: Path) -> Iterator[Terminal]:
+def app_command(tmp_path: Path, database: Path) -> str:
     environment = {
         "XDG_DATA_HOME": str(tmp_path / "xdg-data"),
         "TOKENS_ARGON2_PROFILE": "CHEAPEST",
         "TOKENS_DEBUG": "1",
     }
-    command = "exec env -u TOKENS_DB " + " ".join(f"{k}={shlex.quote(v)}" for k, v in environment.items())
+    # COLUMNS and LINES, if the test runner has them, would override the pane's real size.
+    command = "exec env -u TOKENS_DB -u COLUMNS -u LINES " + " ".join(f"{k}={shlex.quote(v)}" for k, v in environment.items())
     command += " " + shlex.join([tokens_program(), "--db", str(database), "--account", ACCOUNT])
+    return command
+
+
+@pytest.fixture
+def terminal(tmp_path: Path, database: Path) -> Iterator[Terminal]:
     term = Terminal()
     try:
-        term.start(command)
+        term.start(app_command(tmp_path, database))
         yield term
     finally:
         term.close()
@@ -115,7 +121,7 @@ def terminal(tmp_path: Path, database: Path) -> Iterator[Terminal]:
 
 def _token_by_label(path: Path, label: str):  # type: ignore[no-untyped-def]
     with TokenStore(path) as db:
-        matches = [t for t in db.list_tokens(ACCOUNT, include_revoked=True) if t.label == label]
+        matches = [t for t in db.list_tokens(Actor(ACCOUNT), include_revoked=True) if t.label == label]
     assert len(matches) == 1, matches
     return matches[0]
 
@@ -177,3 +183,27 @@ def test_add_reveal_and_revoke_with_keys_only(terminal: Terminal, database: Path
 
     terminal.keys("C-q")
     assert time.monotonic() - started < 20
+
+
+@pytest.mark.parametrize("size", [(50, 14), (60, 20)], ids=["50x14", "60x20"])
+def test_small_terminals_keep_the_list_and_reach_generate(tmp_path: Path, database: Path, size: tuple[int, int]) -> None:
+    term = Terminal(*size)
+    try:
+        term.start(app_command(tmp_path, database))
+        # The list is there, with its header row, not only the detail panel.
+        screen = term.wait_for(lambda s: EXISTING[:14] in s and "Label" in s, timeout=15)
+        assert len(screen.splitlines()) <= size[1]
+
+        term.keys("a")
+        term.wait_for("Add a token")
+        term.type("Small screen")
+        term.wait_for("Small screen")
+        # label → scope → expiry → Generate, by keys only; the dialog scrolls it into view.
+        term.keys("Tab", "Tab", "Tab")
+        screen = term.wait_for("Generate")
+        assert "On a date" in screen or "Generate" in screen
+        term.keys("Enter")
+        screen = term.wait_for(lambda s: "Your new token" in s or SECRET.search(s) is not None)
+        assert _token_by_label(database, "Small screen").revoked_at is None
+    finally:
+        term.close()

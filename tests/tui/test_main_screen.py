@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from store import Actor
+
 import pytest
 from sqlalchemy import text
 
@@ -29,7 +31,7 @@ def db_path(tmp_path) -> str:  # type: ignore[no-untyped-def]
 def demo_db(db_path) -> str:  # type: ignore[no-untyped-def]
     with TokenStore(db_path) as s:
         s.ensure_account("alice")
-        s.seed_demo("alice")
+        s.seed_demo(Actor("alice"))
     return db_path
 
 
@@ -179,8 +181,8 @@ async def test_corrupt_database_is_a_message_not_a_crash(tmp_path, monkeypatch) 
 async def test_markup_in_a_label_is_shown_literally(db_path, label) -> None:
     with TokenStore(db_path) as s:
         s.ensure_account("alice")
-        s.seed_demo("alice")
-        s.create_token("alice", label, "read")
+        s.seed_demo(Actor("alice"))
+        s.create_token(Actor("alice"), label, "read")
     app = TokensApp(db=db_path, account="alice")
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
@@ -196,7 +198,7 @@ async def test_control_characters_forced_into_the_database_never_reach_the_termi
     hostile = "evil\x1b]52;c;ZXZpbA==\x07\x1b[2Jlabel"
     with TokenStore(db_path) as s:
         s.ensure_account("alice")
-        made = s.create_token("alice", "placeholder", "read")
+        made = s.create_token(Actor("alice"), "placeholder", "read")
         # Validation refuses such a label; simulate a row written by something else.
         with s._engine.begin() as connection:
             connection.execute(text("UPDATE token SET label = :label WHERE id = :id"),
@@ -227,8 +229,8 @@ async def test_palette_shows_hostile_labels_literally_and_jumps_to_the_token(db_
     with TokenStore(db_path) as s:
         s.ensure_account("alice")
         for label in HOSTILE_LABELS:
-            s.create_token("alice", label, "read")
-        s.create_token("alice", "Zebra target", "read")
+            s.create_token(Actor("alice"), label, "read")
+        s.create_token(Actor("alice"), "Zebra target", "read")
     app = TokensApp(db=db_path, account="alice")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -271,7 +273,7 @@ async def test_a_read_only_database_is_a_clear_message_when_adding(demo_db) -> N
         assert any("The token was not created" in m and "read-only" in m for m in messages), messages
         assert app.is_running
     with TokenStore(demo_db) as check:
-        assert "Read-only check" not in [t.label for t in check.list_tokens("alice")]
+        assert "Read-only check" not in [t.label for t in check.list_tokens(Actor("alice"))]
 
 
 async def test_it_lays_out_again_on_resize(demo_db) -> None:
@@ -295,7 +297,7 @@ async def test_the_palette_offers_at_most_fifty_tokens_for_a_query(db_path) -> N
     with TokenStore(db_path) as s:
         s.ensure_account("alice")
         for n in range(TOKEN_HITS + 10):
-            s.create_token("alice", f"Script {n:03}", "read")
+            s.create_token(Actor("alice"), f"Script {n:03}", "read")
     app = TokensApp(db=db_path, account="alice")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

@@ -19,7 +19,7 @@ async def _wait_for_list(pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.pause()
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("size", [(50, 14), (60, 20), (80, 24), (120, 40)], ids=["50x14", "60x20", "80x24", "120x40"])
 def test_snapshot_main_screen(snap_compare, size) -> None:
     assert snap_compare(str(APP), terminal_size=size, run_before=_wait_for_list)
 

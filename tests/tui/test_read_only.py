@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from textual.command import CommandList, CommandPalette
 
-from store import TokenStore, UnknownAccount
+from store import Actor, TokenStore, UnknownAccount
 from tui.app import TokensApp
 from tui.read_only import CHANGING_ACTIONS
 from tui.widgets.token_table import TokenTable
@@ -19,13 +19,13 @@ def db_path(tmp_path) -> str:  # type: ignore[no-untyped-def]
     path = str(tmp_path / "tokens.db")
     with TokenStore(path) as s:
         s.ensure_account("alice")
-        s.seed_demo("alice")
+        s.seed_demo(Actor("alice"))
     return path
 
 
 def token_states(path: str) -> list[tuple[str, object]]:
     with TokenStore(path) as s:
-        return sorted((t.id, t.revoked_at) for t in s.list_tokens("alice", include_revoked=True))
+        return sorted((t.id, t.revoked_at) for t in s.list_tokens(Actor("alice"), include_revoked=True))
 
 
 async def test_keys_for_changes_do_nothing_and_the_footer_does_not_offer_them(db_path) -> None:
@@ -113,4 +113,4 @@ async def test_an_empty_read_only_list_does_not_say_to_add(tmp_path) -> None:
         assert "read-only" in shown and "Press  a" not in shown
     with TokenStore(str(tmp_path / "empty.db")) as s:
         with pytest.raises(UnknownAccount):
-            s.list_tokens("newcomer")  # looking created nothing
+            s.list_tokens(Actor("newcomer"))  # looking created nothing

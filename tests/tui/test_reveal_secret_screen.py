@@ -242,7 +242,7 @@ async def test_labels_are_shown_literally() -> None:
         assert "\x1b" not in text and "\x07" not in text
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("size", [(60, 20), (80, 24), (120, 40)], ids=["60x20", "80x24", "120x40"])
 def test_snapshot_reveal_secret(snap_compare, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(APPS / "reveal_secret_app.py", terminal_size=size)
 

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 import store
 from store import StoreError
 
-from . import db, demo, tokens
+from . import accounts, audit, db, demo, tokens
 from .common import EXIT_FAIL, EXIT_OK, EXIT_USAGE, Parser, UsageError, add_common, err
 
 __all__ = ["build_parser", "main"]
@@ -48,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.set_defaults(run=cmd_app)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     tokens.register(commands)
+    accounts.register(commands)
+    audit.register(commands)
     demo.register(commands)
     db.register(commands)
     return parser
@@ -72,9 +74,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     # The subcommands' copies of --db/--account leave no attribute when not given.
     args.db = getattr(args, "db", None)
-    args.account = getattr(args, "account", None) or store.login_name()
+    args.account = getattr(args, "account", None)
     try:
-        args.account = store.validate_account_name(args.account)
+        args.login = store.validate_account_name(store.login_name())
+        if args.account is not None:
+            args.account = store.validate_account_name(args.account)
         return args.run(args)
     except UsageError as exc:
         err(str(exc))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import re
 import sys
 from typing import TYPE_CHECKING, NoReturn
@@ -13,7 +14,7 @@ import store
 from .. import format as fmt
 
 if TYPE_CHECKING:
-    from store import TokenStore
+    from store import Actor, TokenStore
 
 EXIT_OK = 0
 EXIT_FAIL = 1
@@ -54,7 +55,8 @@ def add_common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         "--account",
         metavar="NAME",
         default=default,
-        help="the account to act as (default: your login name; created on first use)",
+        help="act as this account, with its rights (administrators only, or on a database with no "
+        "accounts yet; default: your login name, whose account is made on first use)",
     )
 
 
@@ -84,3 +86,32 @@ def open_store(args: argparse.Namespace) -> TokenStore:
     from store import TokenStore
 
     return TokenStore(args.db)
+
+
+def resolve_actor(db: TokenStore, args: argparse.Namespace, *, create: bool = True) -> Actor:
+    """Who is acting: the login name, or ``--account`` when the store allows it (refused otherwise).
+
+    ``create=False`` for commands that only read or revoke: they make no account.
+    """
+    return db.resolve_actor(args.login, args.account, create=create)
+
+
+def confirm(question: str, *, yes: bool, what: str) -> bool:
+    """Ask on the terminal (stderr) for the word 'yes'; without a terminal refuse unless ``--yes``."""
+    if yes:
+        return True
+    if not stdin_is_terminal():
+        raise UsageError(f"refusing to {what} without confirmation: no terminal to ask on; pass --yes")
+    # The question goes to stderr like every other message: input() would write the prompt to
+    # stdout, where a redirect hides it.
+    print(f"{question}\nType 'yes' to {what}: ", end="", file=sys.stderr, flush=True)
+    answer = sys.stdin.readline()
+    if not answer.endswith("\n"):
+        print(file=sys.stderr)  # end of input (ctrl-D): the terminal did not move to a new line
+    # Irreversible: only the word the prompt asks for counts, not a reflexive 'y'.
+    return answer.strip().lower() == "yes"
+
+
+def print_json_lines(items: list[dict[str, object]]) -> None:
+    for item in items:
+        sys.stdout.write(json.dumps(item, ensure_ascii=False) + "\n")

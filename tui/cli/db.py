@@ -51,12 +51,11 @@ def _missing_file(args: argparse.Namespace) -> str | None:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    from store import SCHEMA_HEAD as HEAD
     from store import SchemaState, TokenStore
 
     missing = _missing_file(args)
     if missing is not None:
-        from store.schema import HEAD
-
         found = {"database": missing, "revision": None, "head": HEAD, "state": "absent"}
         line = f"{missing}: no database yet; it is created with schema revision {HEAD} on first use"
         ok = True

@@ -6,14 +6,15 @@ import argparse
 import shlex
 import sys
 
-from .common import EXIT_OK, add_common, open_store
+from .common import EXIT_OK, add_common, open_store, resolve_actor
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     demo = commands.add_parser(
         "demo",
         help="add a small realistic data set: two databases, forms, grants and tokens",
-        description="Fill the database with demo forms and tokens for the account; safe to run twice.",
+        description="Fill the database with demo forms, grants and tokens for the account; safe to run twice. "
+        "It sets grants, so it is for administrators (the first account of a new database is one).",
     )
     add_common(demo, suppress=True)
     demo.set_defaults(run=cmd_demo)
@@ -21,8 +22,9 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 
 def cmd_demo(args: argparse.Namespace) -> int:
     with open_store(args) as db:
-        account = db.ensure_account(args.account)
-        added = db.seed_demo(account)
+        actor = resolve_actor(db, args)
+        account = actor.account
+        added = db.seed_demo(actor)
         where = db.location
     if added:
         print(f"Added demo data for {account} in {where}: databases, forms, grants and {len(added)} tokens.",

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 import store
 from store import Scope, StoreError
@@ -18,11 +21,16 @@ from .common import (
     EXIT_UNCHECKED,
     UsageError,
     add_common,
+    confirm,
     err,
     open_store,
     read_token_from_stdin,
+    resolve_actor,
     stdin_is_terminal,
 )
+
+if TYPE_CHECKING:
+    from store import TokenStore
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -56,15 +64,21 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
                        help="leave revoked tokens out (they are listed by default, as in the app until you press v)")
     shown.add_argument("--all", dest="show_revoked", action="store_true",
                        help="include revoked tokens (the default; kept for scripts written when it was not)")
+    listing.add_argument("--all-accounts", action="store_true", help="every account's tokens (administrators)")
     add_common(listing, suppress=True)
     listing.set_defaults(run=cmd_list)
 
     revoke = commands.add_parser(
         "revoke",
-        help="revoke a token for good; applications using it stop at once",
-        description="Revoke a token. It stops working on the next request, everywhere, and cannot be restored.",
+        help="revoke a token for good (or, with --unused-days, every stale one); applications using it stop at once",
+        description="Revoke a token. It stops working on the next request, everywhere, and cannot be restored. "
+        "With --unused-days N instead of an id: revoke every usable token not used for N days "
+        "(never-used ones count from creation), after showing the list.",
     )
-    revoke.add_argument("token_id", metavar="TOKEN_ID", help="the token's id, as shown by 'tokens list'")
+    revoke.add_argument("token_id", metavar="TOKEN_ID", nargs="?", help="the token's id, as shown by 'tokens list'")
+    revoke.add_argument("--unused-days", type=_days, metavar="N", help="revoke every token not used for N days")
+    revoke.add_argument("--all-accounts", action="store_true", help="with --unused-days: every account's (administrators)")
+    revoke.add_argument("--dry-run", action="store_true", help="with --unused-days: only print what would be revoked")
     revoke.add_argument("--yes", action="store_true", help="do not ask for confirmation (required without a terminal)")
     add_common(revoke, suppress=True)
     revoke.set_defaults(run=cmd_revoke)
@@ -83,14 +97,33 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     add_common(verify, suppress=True)
     verify.set_defaults(run=cmd_verify)
 
+    lookup = commands.add_parser(
+        "lookup",
+        help="whose is this token? read from stdin (e.g. one found in a log); never prints the secret",
+        description="Read one token from stdin and print whose it is, its id, label, scope, status and last use. "
+        "Administrators may look up any token, others only their own. Exit 0 found, 1 not found or malformed.",
+    )
+    lookup.add_argument("--json", action="store_true", help="print JSON for scripts")
+    add_common(lookup, suppress=True)
+    lookup.set_defaults(run=cmd_lookup)
+
+
+def _days(text: str) -> int:
+    try:
+        days = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days") from None
+    if days < 0:
+        raise argparse.ArgumentTypeError("the number of days must be 0 or more")
+    return days
+
 
 def cmd_create(args: argparse.Namespace) -> int:
     scope = Scope.parse(args.scope)
     expires_at = store.parse_expiry(args.expires)
     label = store.validate_label(args.label)
     with open_store(args) as db:
-        account = db.ensure_account(args.account)
-        new = db.create_token(account, label, scope, expires_at)
+        new = db.create_token(resolve_actor(db, args), label, scope, expires_at)
     info = new.info
     until = f"valid through {fmt.expires(info)}" if info.expires_at else "no expiry"
     print(new.secret, flush=True)
@@ -103,34 +136,61 @@ def cmd_create(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    account = args.account
     with open_store(args) as db:
-        try:
-            tokens = db.list_tokens(account, include_revoked=args.show_revoked)
-        except store.UnknownAccount:
-            tokens = []  # listing creates nothing: an account not yet used simply has no tokens
+        actor = resolve_actor(db, args, create=False)
+        account = actor.account
+        if args.all_accounts:
+            tokens = _every_token(db, actor, include_revoked=args.show_revoked)
+        else:
+            try:
+                tokens = db.list_tokens(actor, include_revoked=args.show_revoked)
+            except store.UnknownAccount:
+                tokens = []  # listing creates nothing: an account not yet used simply has no tokens
     now = store.utcnow()
     if args.json:
-        json.dump([t.as_dict(now) for t in tokens], sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        # One string, one write: json.dump's many small writes cost more than the encoding.
+        sys.stdout.write(json.dumps([t.as_dict(now) for t in tokens], ensure_ascii=False, indent=2) + "\n")
         return EXIT_OK
     if not tokens:
         hint = "" if args.show_revoked else " (revoked ones are hidden; leave out --hide-revoked to see them)"
         print(f"No tokens for {fmt.safe(account)}{hint}. Create one: tokens create --label NAME --scope read", file=sys.stderr)
         return EXIT_OK
-    rows = [("ID", "LABEL", "SCOPE", "CREATED", "EXPIRES", "LAST USED", "STATUS")]
+    _print_table(tokens, now, with_account=args.all_accounts)
+    return EXIT_OK
+
+
+def _every_token(db: TokenStore, actor: store.Actor, *, include_revoked: bool) -> list[store.TokenInfo]:
+    found: list[store.TokenInfo] = []
+    cursor = None
+    while True:
+        page = db.list_all_tokens(actor, after=cursor, limit=5000)
+        found += [t for t in page.tokens if include_revoked or t.revoked_at is None]
+        cursor = page.next
+        if cursor is None:
+            return found
+
+
+def _print_table(tokens: list[store.TokenInfo], now: datetime, *, with_account: bool = False) -> None:
+    rows = [("ID", *(("ACCOUNT",) if with_account else ()), "LABEL", "SCOPE", "CREATED", "EXPIRES", "LAST USED", "STATUS")]
     for t in tokens:
         rows.append(
-            (t.id, fmt.safe(t.label), t.scope.title, fmt.when(t.created_at), fmt.expires(t),
-             fmt.relative(t.last_used_at, now), fmt.status(t, now))
+            (t.id, *((fmt.safe(t.account),) if with_account else ()), fmt.safe(t.label), t.scope.title,
+             fmt.when(t.created_at), fmt.expires(t), fmt.relative(t.last_used_at, now), fmt.status(t, now))
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
-    return EXIT_OK
 
 
 def cmd_revoke(args: argparse.Namespace) -> int:
+    if args.unused_days is not None:
+        if args.token_id is not None:
+            raise UsageError("give either a TOKEN_ID or --unused-days N, not both")
+        return _revoke_unused(args)
+    if args.token_id is None:
+        raise UsageError("which token? give its TOKEN_ID (see 'tokens list'), or --unused-days N")
+    if args.all_accounts or args.dry_run:
+        raise UsageError("--all-accounts and --dry-run go with --unused-days N")
     token_id = args.token_id.strip()
     if token_id.startswith("tkn_") and len(token_id) > 20:
         raise UsageError(
@@ -138,33 +198,94 @@ def cmd_revoke(args: argparse.Namespace) -> int:
             "(and revoke this token, since its secret is now in your shell history)"
         )
     with open_store(args) as db:
-        account = args.account
-        info = db.get_token(token_id, account=account)  # creates nothing, refuses others' tokens
+        actor = resolve_actor(db, args, create=False)
+        try:
+            info = db.get_token(actor, token_id)  # creates nothing, refuses others' tokens
+        except store.UnknownAccount:
+            # An account not yet used has no tokens; its name is not worth an error of its own.
+            shown = f" {token_id!r}" if re.fullmatch(r"[0-9A-Za-z]{1,20}", token_id) else " that"
+            raise store.TokenNotFound(f"no token with id{shown}") from None
         if info.revoked_at is not None:
             raise store.AlreadyRevoked(f"token {info.id} was already revoked on {fmt.when(info.revoked_at)}")
-        if not args.yes:
-            if not stdin_is_terminal():
-                raise UsageError("refusing to revoke without confirmation: no terminal to ask on; pass --yes")
-            # The question goes to stderr like every other message: input() would write the prompt
-            # to stdout, where a redirect hides it.
-            print(
-                f"Revoke token {info.id} “{fmt.safe(info.label)}” ({info.scope.title})?\n"
-                "Applications using it stop working at once. This cannot be undone.\n"
-                "Type 'yes' to revoke: ",
-                end="",
-                file=sys.stderr,
-                flush=True,
-            )
-            answer = sys.stdin.readline()
-            if not answer.endswith("\n"):
-                print(file=sys.stderr)  # end of input (ctrl-D): the terminal did not move to a new line
-            # Irreversible: only the word the prompt asks for counts, not a reflexive 'y'.
-            if answer.strip().lower() != "yes":
-                err("not revoked")
-                return EXIT_FAIL
-        revoked = db.revoke(token_id, by=account)
+        question = (f"Revoke token {info.id} “{fmt.safe(info.label)}” ({info.scope.title})?\n"
+                    "Applications using it stop working at once. This cannot be undone.")
+        if not confirm(question, yes=args.yes, what="revoke"):
+            err("not revoked")
+            return EXIT_FAIL
+        revoked = db.revoke(actor, token_id)
     print(f"Revoked token {revoked.id} “{fmt.safe(revoked.label)}”. Applications using it are refused from now on.",
           file=sys.stderr)
+    return EXIT_OK
+
+
+def _revoke_unused(args: argparse.Namespace) -> int:
+    """Bulk revoke: the list is computed once, shown, and exactly that list is revoked."""
+    now = store.utcnow()
+    with open_store(args) as db:
+        actor = resolve_actor(db, args, create=False)
+        stale = db.stale_tokens(actor, args.unused_days, all_accounts=args.all_accounts)
+        whose = "in any account" if args.all_accounts else f"of {fmt.safe(actor.account)}"
+        if not stale:
+            print(f"No usable token {whose} has gone unused for {args.unused_days} days.", file=sys.stderr)
+            return EXIT_OK
+        if args.dry_run:
+            _print_table(stale, now, with_account=args.all_accounts)
+            print(f"Would revoke these {len(stale)} tokens {whose} (dry run: nothing was changed).", file=sys.stderr)
+            return EXIT_OK
+        if not args.yes:
+            if stdin_is_terminal():
+                _print_table(stale, now, with_account=args.all_accounts)
+        question = (f"Revoke these {len(stale)} tokens {whose}, unused for {args.unused_days} days or more?\n"
+                    "Applications using them stop working at once. This cannot be undone.")
+        if not confirm(question, yes=args.yes, what="revoke"):
+            err("nothing was revoked")
+            return EXIT_FAIL
+        revoked = db.revoke_tokens(actor, [t.id for t in stale])
+    for t in revoked:
+        print(f"Revoked token {t.id} “{fmt.safe(t.label)}” of {fmt.safe(t.account)}.", file=sys.stderr)
+    print(f"Revoked {len(revoked)} tokens.", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_lookup(args: argparse.Namespace) -> int:
+    token = read_token_from_stdin()
+    now = store.utcnow()
+    with open_store(args) as db:
+        actor = resolve_actor(db, args, create=False)
+        try:
+            info = db.lookup(actor, token)
+            access = db.token_access(actor, info.id)
+        except store.InvalidToken:
+            del token
+            err("not a token: it is malformed or cut short (nothing was looked up)")
+            return EXIT_FAIL
+        except (store.TokenNotFound, store.UnknownAccount):
+            del token
+            err("not found: no token you may see matches that")
+            return EXIT_FAIL
+    del token
+    if args.json:
+        answer = info.as_dict(now)
+        answer["access"] = [
+            {"database": a.database, "form": a.form, "actions": [x.value for x in store.ALL_ACTIONS if x in a.effective]}
+            for a in access
+        ]
+        print(json.dumps(answer, ensure_ascii=False))
+        return EXIT_OK
+    lines = [
+        ("Account", fmt.safe(info.account)),
+        ("Token id", info.id),
+        ("Label", fmt.safe(info.label)),
+        ("Scope", info.scope.title),
+        ("Status", fmt.status(info, now)),
+        ("Created", fmt.when(info.created_at)),
+        ("Expires", fmt.expires(info)),
+        ("Last used", fmt.relative(info.last_used_at, now)),
+    ]
+    if info.revoked_at is not None:
+        lines.append(("Revoked", f"{fmt.when(info.revoked_at)} by {fmt.safe(info.revoked_by or '?')}"))
+    for name, value in lines:
+        print(f"{name + ':':<11}{value}")
     return EXIT_OK
 
 

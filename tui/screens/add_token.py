@@ -34,6 +34,7 @@ from store import (
 
 from .. import defaults
 from ..messages import AddTokenRequest
+from ..textual_private import highlight, highlighted_index
 from ..widgets.plain_input import PlainInput
 from .dialog import DialogScreen
 
@@ -108,16 +109,33 @@ class _DateRule(Validator):
         return self.failure(problem, value) if problem else self.success()
 
 
+class Choice(RadioButton):
+    """A radio button whose mark shows whether it is chosen without relying on colour: ● when
+    chosen, empty when not (Textual's own button draws ● either way, in another colour)."""
+
+    @property
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]  # noqa: N802 - Textual's name
+        return "●" if self.value else " "
+
+
 class ChoiceSet(RadioSet):
-    """A RadioSet where the arrow keys also choose, as radio groups do in web forms.
+    """A RadioSet where the arrow keys also choose, as radio groups do in web forms, and enter
+    moves on to the next field.
 
     Textual's RadioSet only moves a highlight and waits for space or enter, so someone who arrows
     to "Read & Write" and tabs away would silently keep "Read-only".
+
+    | Key(s) | Description |
+    | :- | :- |
+    | up, down, left, right | Choose the previous or next option. |
+    | enter | Keep the choice and go to the next field. |
+    | space | Choose the highlighted option. |
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down,right", "choose(1)", "Next option", show=False),
         Binding("up,left", "choose(-1)", "Previous option", show=False),
+        Binding("enter", "next_field", "Next field", show=False),
     ]
 
     def on_mount(self) -> None:
@@ -127,17 +145,21 @@ class ChoiceSet(RadioSet):
 
     def _highlight_pressed(self) -> None:
         if self.pressed_index >= 0:
-            self._selected = self.pressed_index
+            highlight(self, self.pressed_index)
 
     def action_choose(self, step: int) -> None:
         if step > 0:
             self.action_next_button()
         else:
             self.action_previous_button()
-        if self._selected is not None:
-            button = self._nodes[self._selected]
+        index = highlighted_index(self)
+        if index is not None:
+            button = self._nodes[index]
             if isinstance(button, RadioButton) and not button.value:
                 button.value = True
+
+    def action_next_field(self) -> None:
+        self.screen.focus_next()
 
 
 class AddTokenScreen(DialogScreen[AddTokenRequest | None]):
@@ -151,6 +173,7 @@ class AddTokenScreen(DialogScreen[AddTokenRequest | None]):
     | escape | Cancel. |
     | tab, shift+tab | Move between label, scope, expiry and the buttons. |
     | up, down, left, right | Choose a scope or an expiry. |
+    | enter (on a scope or an expiry) | Go to the next field. |
     """
 
     AUTO_FOCUS = "#label"
@@ -186,6 +209,24 @@ class AddTokenScreen(DialogScreen[AddTokenRequest | None]):
     AddTokenScreen #expiry > RadioButton {
         width: auto;
         margin-right: 1;
+    }
+    /* Too narrow for the five expiry choices on one line: two to a row, so none falls off. */
+    AddTokenScreen.-narrow #expiry {
+        layout: grid;
+        grid-size: 2;
+        grid-rows: 1;
+        grid-gutter: 0 1;
+        height: auto;
+    }
+    AddTokenScreen.-narrow #expiry > RadioButton {
+        width: 100%;
+        margin-right: 0;
+    }
+    /* Little height: the scope's explanation and the buttons take fewer lines. */
+    AddTokenScreen.-short #buttons > Button {
+        height: 1;
+        min-width: 10;
+        border: none;
     }
     AddTokenScreen #date-row {
         height: auto;
@@ -251,15 +292,15 @@ class AddTokenScreen(DialogScreen[AddTokenRequest | None]):
             with ChoiceSet(id="scope", classes="field") as scopes:
                 scopes.border_title = "Scope"
                 for scope in Scope:
-                    yield RadioButton(
+                    yield Choice(
                         f"{scope.title} — {SCOPE_SUMMARY[scope]}", scope is self._initial_scope, id=f"scope-{scope.value}"
                     )
             yield Static(id="scope-help", markup=False)
             with ChoiceSet(id="expiry", classes="field") as expiry:
                 expiry.border_title = "Expiry"
                 for value, title in EXPIRY_CHOICES:
-                    yield RadioButton(title, value == self._initial_choice, id=f"expiry-{value}")
-                yield RadioButton("On a date…", self._initial_choice == DATE_CHOICE, id=f"expiry-{DATE_CHOICE}")
+                    yield Choice(title, value == self._initial_choice, id=f"expiry-{value}")
+                yield Choice("On a date…", self._initial_choice == DATE_CHOICE, id=f"expiry-{DATE_CHOICE}")
             with Horizontal(id="date-row"):
                 yield Input(
                     self._initial_date,
@@ -402,6 +443,7 @@ __all__ = [
     "DUPLICATE_LABEL",
     "AddTokenRequest",
     "AddTokenScreen",
+    "Choice",
     "ChoiceSet",
     "date_problem",
     "label_problem",

@@ -42,7 +42,6 @@ class ConfirmRevokeScreen(DialogScreen[bool]):
 
     DEFAULT_CSS = """
     ConfirmRevokeScreen > #dialog {
-        width: 70;
         border: round $error;
     }
     ConfirmRevokeScreen #consequence {

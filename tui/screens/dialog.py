@@ -2,25 +2,35 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import ClassVar, TypeVar
 
 from textual.screen import ModalScreen
 
 ResultType = TypeVar("ResultType")
 
+#: Below these sizes a dialog lays itself out compactly (classes ``-narrow`` and ``-short``).
+NARROW_BELOW = 70
+SHORT_BELOW = 24
+
 
 class DialogScreen(ModalScreen[ResultType]):
-    """A modal whose content sits in a ``#dialog`` container, sized to fit 80×24 terminals.
+    """A modal whose content sits in a ``#dialog`` container.
 
-    Subclasses set the border's colour and, if they need, another width.
+    The box is 80 columns wide at most and fills the width of smaller terminals, so that nothing
+    of the screen beneath peeks out at the edges of an 80-column terminal. It scrolls when the
+    terminal is too short for it. Below 70 columns the screen has the class ``-narrow``, below
+    24 lines ``-short``, for compact layouts. Subclasses set the border's colour.
     """
+
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-narrow"), (NARROW_BELOW, "-roomy")]
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-short"), (SHORT_BELOW, "-tall")]
 
     DEFAULT_CSS = """
     DialogScreen {
         align: center middle;
     }
     DialogScreen > #dialog {
-        width: 78;
+        width: 80;
         max-width: 100%;
         height: auto;
         max-height: 100%;

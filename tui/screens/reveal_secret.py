@@ -22,9 +22,11 @@ from textual.widgets import Button, Footer, Static
 from store import TokenInfo, strip_controls
 
 from ..format import expires as expires_on
+from ..textual_private import forget_app_clipboard
 from .dialog import DialogScreen
 
 if TYPE_CHECKING:
+    from textual.app import App
     from textual.screen import Screen
 
 COPY_SENT = (
@@ -37,6 +39,20 @@ ASK_AFTER_COPY = (
     "Have you copied it? The copy was sent to your terminal: paste it somewhere to be sure. "
     "Press “Yes, close” or escape to leave."
 )
+
+
+def may_quit(app: App[object]) -> bool:
+    """Whether the app may quit now. While a secret is revealed, quitting first asks "Have you
+    copied it?" on the reveal screen, as leaving it does; quitting again then quits."""
+    reveal = next((s for s in reversed(app.screen_stack) if isinstance(s, RevealSecretScreen)), None)
+    if reveal is None:
+        return True
+    if reveal.may_go():
+        return True
+    # Whatever sits on top (help, say) would hide the question.
+    while app.screen is not reveal:
+        app.pop_screen()
+    return False
 
 
 def allows_screenshot(screen: Screen[object]) -> bool:
@@ -181,6 +197,17 @@ class RevealSecretScreen(DialogScreen[None]):
 
     def action_leave(self) -> None:
         """Ask "Have you copied it?" the first time; close the next time."""
+        if self.may_go():
+            self._forget_secret()
+            self.dismiss(None)
+
+    def may_go(self) -> bool:
+        """Whether the person may leave now: only once "Have you copied it?" was asked and had a
+        moment to be read. Asks it (and answers no) the first time.
+
+        Every way out goes through here: Done, escape, and quitting the app (ctrl+q, the
+        palette's Quit), which would otherwise take the secret away unasked.
+        """
         if not self._asked:
             self._asked = True
             self._asked_at = monotonic()
@@ -189,11 +216,8 @@ class RevealSecretScreen(DialogScreen[None]):
             done = self.query_one("#done", Button)
             done.label = "Yes, close"
             done.variant = "warning"
-            return
-        if monotonic() - self._asked_at < self.LEAVE_GUARD:
-            return
-        self._forget_secret()
-        self.dismiss(None)
+            return False
+        return monotonic() - self._asked_at >= self.LEAVE_GUARD
 
     def _forget_secret(self) -> None:
         secret, self._secret = self._secret, None
@@ -204,9 +228,9 @@ class RevealSecretScreen(DialogScreen[None]):
         # leaves the terminal's own clipboard alone: the person may still need what they copied.
         # Anything copied while the secret was on screen may be part of it (a selection one
         # character short is still the token: its checksum can be recomputed).
-        clipboard = getattr(self.app, "_clipboard", "")
-        if isinstance(clipboard, str) and (secret in clipboard or clipboard != self._clipboard_before):
-            self.app._clipboard = ""
+        clipboard = self.app.clipboard
+        if secret in clipboard or clipboard != self._clipboard_before:
+            forget_app_clipboard(self.app)
         for widget in self.query("#secret").results(Static):
             widget.update("")
 
@@ -218,4 +242,4 @@ class RevealSecretScreen(DialogScreen[None]):
         self._forget_secret()
 
 
-__all__ = ["ASK", "ASK_AFTER_COPY", "COPY_SENT", "WARNING", "RevealSecretScreen", "allows_screenshot"]
+__all__ = ["ASK", "ASK_AFTER_COPY", "COPY_SENT", "WARNING", "RevealSecretScreen", "allows_screenshot", "may_quit"]

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
@@ -41,8 +42,11 @@ def describe_token(token: TokenInfo, now: datetime) -> Content:
         _field("Last used", fmt.relative(token.last_used_at, now)),
     ]
     if token.revoked_at is not None:
-        by = f" by {fmt.safe(token.revoked_by)}" if token.revoked_by else ""
-        lines.append(_field("Revoked", fmt.when(token.revoked_at) + by))
+        lines.append(_field("Revoked", fmt.when(token.revoked_at)))
+        if token.revoked_by:
+            # On a line of its own under the date, so that a narrow panel never wraps the name
+            # away from its "by".
+            lines.append(_field("", f"by {fmt.safe(token.revoked_by)}"))
     return Content("\n").join(lines)
 
 
@@ -80,7 +84,19 @@ def describe_access(token: TokenInfo, access: Sequence[FormAccess], now: datetim
 
 
 class DetailPanel(VerticalScroll, can_focus=True):
-    """Details of one token. Tab reaches the "Revoke token" button."""
+    """Details of one token. Tab reaches the "Revoke token" button.
+
+    While it has the focus, its parent has the class ``-detail-open``: on a small terminal the
+    panel is folded away and opens in the list's place only then (see app.tcss).
+
+    | Key(s) | Description |
+    | :- | :- |
+    | escape, left | Back to the token list. |
+    """
+
+    BINDING_GROUP_TITLE = "In the token's details"
+
+    BINDINGS = [Binding("escape,left", "back", "Back to the list", show=False)]
 
     class RevokeRequested(Message):
         def __init__(self, token: TokenInfo) -> None:
@@ -118,6 +134,29 @@ class DetailPanel(VerticalScroll, can_focus=True):
         facts.update(describe_token(token, now))
         access_view.update(describe_access(token, access, now))
         button.display = token.revoked_at is None and not getattr(self.app, "read_only", False)
+
+    def action_back(self) -> None:
+        self._set_open(False)
+        for table in self.screen.query("TokenTable"):
+            # After the list is laid out again: on a small terminal it was folded away.
+            self.call_after_refresh(table.focus)
+            break
+
+    def on_focus(self) -> None:
+        self._set_open(True)
+
+    def on_descendant_focus(self) -> None:
+        self._set_open(True)
+
+    def on_blur(self) -> None:
+        self._set_open(self.has_focus_within)
+
+    def on_descendant_blur(self) -> None:
+        self._set_open(self.has_focus_within)
+
+    def _set_open(self, is_open: bool) -> None:
+        if self.parent is not None:
+            self.parent.set_class(is_open, "-detail-open")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "revoke-button" and self._token is not None:

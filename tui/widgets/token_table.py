@@ -107,14 +107,16 @@ def fit(text: str, width: int) -> str:
 class TokenTable(ScrollView, can_focus=True):
     """The account's tokens, newest first, with a cursor."""
 
+    BINDING_GROUP_TITLE = "In the token list"
+
     BINDINGS = [
-        Binding("up,k", "cursor_up", "Up", show=False),
-        Binding("down,j", "cursor_down", "Down", show=False),
-        Binding("home,g", "first", "First", show=False),
-        Binding("end,G", "last", "Last", show=False),
+        Binding("up,k", "cursor_up", "Previous token", show=False),
+        Binding("down,j", "cursor_down", "Next token", show=False),
+        Binding("home,g", "first", "First token", show=False),
+        Binding("end,G", "last", "Last token", show=False),
         Binding("pageup", "page_up", "Page up", show=False),
         Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("enter,right", "select", "Details", show=False),
+        Binding("enter,right", "select", "Show the token's details", show=False),
     ]
 
     COMPONENT_CLASSES = {

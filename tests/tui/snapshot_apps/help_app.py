@@ -1,10 +1,19 @@
-"""The help screen over a stand-in main screen."""
+"""Help, opened with ? over the main screen on the demo data, as a person would."""
 
-from modal_host import ModalHost
+from main_app import FixedMainApp, build
 
-from tui.screens.help import HelpScreen
+from tui.messages import TokensLoaded
 
-app = ModalHost(HelpScreen)
+
+class HelpOverMain(FixedMainApp):
+    def on_tokens_loaded(self, message: TokensLoaded) -> None:
+        first = not self.loaded
+        super().on_tokens_loaded(message)
+        if first:
+            self.action_help()
+
+
+app = build(HelpOverMain)
 
 if __name__ == "__main__":
     app.run()

@@ -3,13 +3,16 @@ the README's screenshots do not change from run to run."""
 
 from __future__ import annotations
 
+import atexit
 import itertools
 import os
+import shutil
 import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from store import Actor
 from store import TokenStore, tokenstring
 from tui.app import TokensApp
 from tui.messages import StoreOpened
@@ -25,20 +28,22 @@ class FixedMainApp(TokensApp):
         super().on_store_opened(message)
 
 
-def build() -> FixedMainApp:
+def build(app_class: type[FixedMainApp] = FixedMainApp) -> FixedMainApp:
     os.environ["TZ"] = "UTC"
     time.tzset()
-    path = Path(tempfile.mkdtemp(prefix="tokens-snapshot-")) / "tokens.db"
+    folder = Path(tempfile.mkdtemp(prefix="tokens-snapshot-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    path = folder / "tokens.db"
     ids = (f"DEMO{n:08d}" for n in itertools.count(1))
     make_id = tokenstring.new_token_id
     tokenstring.new_token_id = lambda: next(ids)
     try:
         with TokenStore(path, clock=lambda: NOW) as demo:
             demo.ensure_account("alice")
-            demo.seed_demo("alice")
+            demo.seed_demo(Actor("alice"))
     finally:
         tokenstring.new_token_id = make_id
-    return FixedMainApp(db=str(path), account="alice", clock=lambda: NOW)
+    return app_class(db=str(path), account="alice", clock=lambda: NOW)
 
 
 app = build()

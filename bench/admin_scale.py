@@ -1,0 +1,157 @@
+"""Administrators at scale: what the store and the command line cost at 100,000 tokens.
+
+Prints JSON. Goals (issue 6, "Fast at 100,000 tokens"):
+- create_token (Argon2 excluded: the cheapest parameters) at 100k tokens in the account ≤ 1.2× its
+  cost at 1k;
+- list_all_tokens, first page and filtered by account or by label, over 100k tokens in 1,000
+  accounts ≤ 1.5× the same over 1k tokens in 10 accounts (100 tokens an account in both);
+- ``tokens list --json`` of 10k tokens within 2× of a raw sqlite3 fetch of the same rows plus the
+  interpreter's start-up.
+
+Seeds through Core in bulk; runs in about a minute.  Usage: python bench/admin_scale.py [WORKDIR]
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from argon2 import PasswordHasher, profiles  # noqa: E402
+from report import emit, machine  # noqa: E402
+
+from store import Actor, TokenStore, label_key, tokenstring, utcnow  # noqa: E402
+from store.models import Account, Token  # noqa: E402
+
+CHEAPEST = PasswordHasher.from_parameters(profiles.CHEAPEST)
+FILLER_HASH = "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA"
+WORDS = ("laptop", "server", "phone", "NAS", "Power BI", "sync", "backup", "Excel")
+
+
+def seed(path: Path, accounts: int, per_account: int) -> TokenStore:
+    """A fresh database: ``admin`` (the administrator) and ``accounts`` accounts of ``per_account`` tokens."""
+    from sqlalchemy import insert, select
+
+    store = TokenStore(path, hasher=CHEAPEST)
+    store.ensure_account("admin")
+    now = utcnow()
+    rng = random.Random(6)
+    with store._write_engine.begin() as connection:
+        connection.execute(
+            insert(Account.__table__),  # type: ignore[attr-defined]
+            [{"name": f"user{i:04d}", "is_admin": False, "created_at": now} for i in range(accounts)],
+        )
+        ids = connection.execute(select(Account.__table__.c.id).where(Account.__table__.c.name != "admin")).scalars().all()  # type: ignore[attr-defined]
+        rows = []
+        for n in range(accounts * per_account):
+            label = f"{rng.choice(WORDS)} {n:06d}"
+            created = now - timedelta(minutes=n + 1)
+            rows.append({
+                "id": tokenstring.new_token_id(), "account_id": ids[n % len(ids)], "label": label,
+                "label_key": label_key(label), "scope": "read" if n % 2 else "read_write",
+                "secret_hash": FILLER_HASH, "created_at": created,
+                "expires_at": None if n % 3 else created + timedelta(days=365),
+                "last_used_at": None if n % 4 == 0 else now - timedelta(minutes=rng.randint(1, 90_000)),
+                "revoked_at": None, "revoked_by_id": None,
+            })
+            if len(rows) == 5000:
+                connection.execute(insert(Token.__table__), rows)  # type: ignore[attr-defined]
+                rows = []
+        if rows:
+            connection.execute(insert(Token.__table__), rows)  # type: ignore[attr-defined]
+    return store
+
+
+def timed(call, repeat: int) -> float:  # type: ignore[no-untyped-def]
+    """Median milliseconds of ``repeat`` calls, after one warm-up."""
+    call()
+    values = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        call()
+        values.append((time.perf_counter() - started) * 1000)
+    return round(statistics.median(values), 3)
+
+
+def create_cost(work: Path, tokens: int) -> float:
+    store = seed(work / f"create-{tokens}.db", 1, tokens)
+    actor = Actor("user0000")
+    counter = iter(range(10**6))
+    try:
+        return timed(lambda: store.create_token(actor, f"bench new {next(counter)}", "read"), 40)
+    finally:
+        store.close()
+
+
+def listing_costs(work: Path, accounts: int) -> dict[str, float]:
+    store = seed(work / f"list-{accounts}.db", accounts, 100)
+    admin = Actor("admin")
+    try:
+        return {
+            "first_page_ms": timed(lambda: store.list_all_tokens(admin), 20),
+            "by_account_ms": timed(lambda: store.list_all_tokens(admin, account=f"user{accounts // 2:04d}"), 20),
+            "by_label_common_ms": timed(lambda: store.list_all_tokens(admin, label_contains="laptop"), 20),
+            "by_label_rare_ms": timed(lambda: store.list_all_tokens(admin, label_contains="000042"), 10),
+            "count_all_ms": timed(lambda: store.count_tokens(admin), 5),
+        }
+    finally:
+        store.close()
+
+
+def cli_list(work: Path) -> dict[str, float]:
+    path = work / "cli-10k.db"
+    seed(path, 1, 10_000).close()
+    env = {**os.environ, "LOGNAME": "user0000"}
+    program = str(Path(sys.executable).with_name("tokens"))
+    raw = (
+        "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+        "c.execute('SELECT t.id, a.name, t.label, t.scope, t.created_at, t.expires_at, t.last_used_at, t.revoked_at "
+        "FROM token t JOIN account a ON a.id = t.account_id WHERE a.name = ? AND t.revoked_at IS NULL "
+        "ORDER BY t.created_at DESC', ('user0000',)).fetchall()"
+    )
+
+    def run(argv: list[str]) -> float:
+        values = []
+        for _ in range(5):
+            started = time.perf_counter()
+            subprocess.run(argv, env=env, check=True, capture_output=True, timeout=120)
+            values.append((time.perf_counter() - started) * 1000)
+        return round(statistics.median(values), 1)
+
+    tokens_ms = run([program, "--db", str(path), "list", "--json"])
+    raw_ms = run([sys.executable, "-c", raw, str(path)])
+    bare_ms = run([sys.executable, "-c", "pass"])
+    return {"tokens_list_json_ms": tokens_ms, "raw_sqlite3_fetch_ms": raw_ms, "bare_interpreter_ms": bare_ms,
+            "ratio": round(tokens_ms / raw_ms, 2), "goal_ratio": 2.0}
+
+
+def main() -> None:
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="tokens-admin-bench-", dir=sys.argv[1] if len(sys.argv) > 1 else None) as tmp:
+        work = Path(tmp)
+        create_1k, create_100k = create_cost(work, 1_000), create_cost(work, 100_000)
+        small, large = listing_costs(work, 10), listing_costs(work, 1_000)
+        cli = cli_list(work)
+    ratios = {key: round(large[key] / small[key], 2) for key in small}
+    emit({
+        "machine": machine(),
+        "create_token_ms": {"at_1k": create_1k, "at_100k": create_100k, "ratio": round(create_100k / create_1k, 2),
+                            "goal_ratio": 1.2, "argon2": "CHEAPEST"},
+        "list_all_tokens": {"1k_tokens_10_accounts": small, "100k_tokens_1000_accounts": large,
+                            "ratios": ratios, "goal_ratio": 1.5},
+        "cli_list_json_10k": cli,
+        "seconds": round(time.perf_counter() - started, 1),
+    })
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,163 @@
+"""Small terminals: the list stays and the detail panel folds away first, long values wrap at
+word boundaries, the title keeps the database's file name, and below the smallest size the app
+can draw it says how large the terminal must be."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from store import Actor, Scope, TokenStore
+from tui.app import TokensApp
+from tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
+from tui.widgets.detail_panel import DetailPanel, describe_token
+from tui.widgets.token_table import TokenTable
+
+from tui_helpers import screen_text, settle, wait_for
+
+LABELS = ("Backup job – NAS", "Sync script – field server", "Power BI – office laptop", "Excel – home PC")
+
+
+@pytest.fixture
+def demo_db(tmp_path) -> str:  # type: ignore[no-untyped-def]
+    path = str(tmp_path / "tokens.db")
+    with TokenStore(path) as s:
+        s.ensure_account("alice")
+        s.seed_demo(Actor("alice"))
+    return path
+
+
+async def test_at_50_by_14_the_list_stays_and_the_details_open_on_enter(demo_db) -> None:
+    app = TokensApp(db=demo_db, account="alice")
+    async with app.run_test(size=(50, 14)) as pilot:
+        await settle(pilot)
+        table = app.query_one(TokenTable)
+        panel = app.query_one(DetailPanel)
+        text = screen_text(app)
+        for label in ("Backup job – NAS", "Excel – home PC"):
+            assert label in text
+        assert table.region.height >= 5
+        assert panel.region.height == 0, "the detail panel folds away first"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: panel.region.height > 5)
+        text = screen_text(app)
+        assert "ID" in text and "Scope" in text and "Revoke token" in text
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.focused is table and panel.region.height == 0)
+        assert "Excel – home PC" in screen_text(app)
+
+
+async def test_at_60_by_20_the_list_and_the_details_share_the_screen(demo_db) -> None:
+    app = TokensApp(db=demo_db, account="alice")
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+        for label in LABELS:
+            assert label in text
+        assert app.query_one(DetailPanel).region.height >= 6
+        assert "ID        " in text
+
+
+async def test_the_revoking_account_stays_next_to_its_by(tmp_path, monkeypatch) -> None:
+    path = str(tmp_path / "tokens.db")
+    account = "an-administrator-long-name"
+    monkeypatch.setenv("LOGNAME", account)
+    with TokenStore(path) as s:
+        s.ensure_account(account)
+        made = s.create_token(Actor(account), "Old laptop", Scope.READ)
+        s.revoke(Actor(account), made.info.id)
+    app = TokensApp(db=path, account=account)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        app.query_one(DetailPanel).scroll_end(animate=False)
+        await pilot.pause()
+        lines = screen_text(app).splitlines()
+        assert any(f"by {account}" in line for line in lines), "\n".join(lines)
+        assert not any(line.strip(" │") == account for line in lines)
+
+
+def test_the_revoked_line_puts_by_and_the_name_together_under_the_date() -> None:
+    from datetime import UTC, datetime
+
+    from store import TokenInfo
+
+    moment = datetime(2026, 11, 29, 0, 58, tzinfo=UTC)
+    token = TokenInfo(
+        id="ABCDEFGHIJKL", account="alice", label="x", scope=Scope.READ, created_at=moment,
+        expires_at=None, last_used_at=None, revoked_at=moment, revoked_by="bob",
+    )
+    lines = describe_token(token, moment).plain.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("Revoked"))
+    assert lines[at + 1].strip() == "by bob"
+
+
+async def test_the_title_keeps_the_database_file_name(tmp_path) -> None:
+    folder = tmp_path / "a-rather-long-folder-name" / "and-another-one" / "tokens"
+    folder.mkdir(parents=True)
+    path = folder / "tokens.db"
+    with TokenStore(str(path)) as s:
+        s.ensure_account("alice")
+    app = TokensApp(db=str(path), account="alice")
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        header = screen_text(app).splitlines()[0]
+        assert "tokens.db" in header and "…" in header, header
+        await pilot.resize_terminal(200, 30)
+        await wait_for(pilot, lambda: str(path) in screen_text(app).splitlines()[0])
+
+
+@pytest.mark.parametrize("size", [(MIN_WIDTH - 1, 24), (80, MIN_HEIGHT - 1), (20, 5)])
+async def test_below_the_smallest_size_it_says_how_large_the_terminal_must_be(demo_db, size) -> None:  # type: ignore[no-untyped-def]
+    app = TokensApp(db=demo_db, account="alice")
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await wait_for(pilot, lambda: isinstance(app.screen, TooSmallScreen))
+        text = " ".join(screen_text(app).split())
+        assert f"{size[0]}×{size[1]}" in text and f"at least {MIN_WIDTH}×{MIN_HEIGHT}" in text
+        await pilot.resize_terminal(80, 24)
+        await wait_for(pilot, lambda: not isinstance(app.screen, TooSmallScreen))
+        assert "Backup job – NAS" in screen_text(app)
+
+
+async def test_at_the_smallest_size_the_list_is_drawn(demo_db) -> None:
+    app = TokensApp(db=demo_db, account="alice")
+    async with app.run_test(size=(MIN_WIDTH, MIN_HEIGHT)) as pilot:
+        await settle(pilot)
+        assert not isinstance(app.screen, TooSmallScreen)
+        assert "Backup job – NAS" in screen_text(app)
+
+
+async def test_a_dialog_opened_while_too_small_is_back_when_large_enough(demo_db) -> None:
+    from tui.screens.add_token import AddTokenScreen
+
+    app = TokensApp(db=demo_db, account="alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(app.screen, AddTokenScreen))
+        await pilot.resize_terminal(30, 10)
+        await wait_for(pilot, lambda: isinstance(app.screen, TooSmallScreen))
+        await pilot.press("a")  # keys do not reach what is hidden
+        await pilot.resize_terminal(80, 24)
+        await wait_for(pilot, lambda: isinstance(app.screen, AddTokenScreen))
+        assert app.screen.query_one("#label").value == ""
+
+
+
+
+async def test_the_list_beneath_a_dialog_is_laid_out_for_the_new_size(demo_db) -> None:
+    from tui.screens.add_token import AddTokenScreen
+
+    app = TokensApp(db=demo_db, account="alice")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(app.screen, AddTokenScreen))
+        await pilot.resize_terminal(50, 14)
+        await pilot.pause()
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is app.screen_stack[0])
+        await pilot.pause()
+        assert app.query_one(DetailPanel).region.height == 0, "folded, as at 50x14"
+        assert "Excel – home PC" in screen_text(app)
