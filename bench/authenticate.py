@@ -43,7 +43,7 @@ os.environ.pop("TOKENS_ARGON2_PROFILE", None)
 
 from sqlalchemy import func, insert, select  # noqa: E402
 
-from store import InvalidToken, TokenStore, tokenstring  # noqa: E402
+from store import Actor, InvalidToken, TokenStore, tokenstring  # noqa: E402
 from store.hashing import hasher_from_profile  # noqa: E402
 from store.models import Account, Token  # noqa: E402
 
@@ -66,7 +66,7 @@ def seed(store: TokenStore, count: int) -> tuple[str, str]:
         account_ids = connection.execute(select(Account.id).order_by(Account.id)).scalars().all()
     presented = []
     for label in ("warm", "first seen"):
-        presented.append(store.create_token("bench-000", f"bench {label}", "read_write").secret)
+        presented.append(store.create_token(Actor("bench-000"), f"bench {label}", "read_write").secret)
     rows = []
     for i in range(count - len(presented)):
         rows.append(

@@ -28,6 +28,7 @@ from .engine import StoreEngine
 from .errors import InvalidInput, InvalidToken
 from .models import Account, Grant, Token
 from .types import Action, Principal, Scope
+from .usage import after_use
 
 _SCOPES = {scope.value: scope for scope in Scope}
 
@@ -100,6 +101,7 @@ class Authenticator:
                 _T.c.revoked_at,
                 _T.c.last_used_at,
                 _A.c.disabled_at,
+                _T.c.usage_days,
             )
             .select_from(_T.join(_A, _A.c.id == _T.c.account_id))
             .where(_T.c.id == bindparam("token_id"))
@@ -123,7 +125,7 @@ class Authenticator:
         if row is None:
             raise InvalidToken()
         # The column types already turned the times into aware UTC datetimes.
-        account_id, scope, secret_hash, expires, revoked_at, last_used, disabled_at = row
+        account_id, scope, secret_hash, expires, revoked_at, last_used, disabled_at, usage_days = row
         now = self._clock()
         if revoked_at is not None or disabled_at is not None or (expires is not None and expires <= now):
             self.cache.discard(token_id)
@@ -140,7 +142,7 @@ class Authenticator:
             known = _Verified(fingerprint, name)
             self.cache.put(token_id, known)
         if last_used is None or now - last_used >= LAST_USED_INTERVAL:
-            self._touch(token_id, now)
+            self._touch(token_id, now, last_used, usage_days)
         return Principal(account_id, known.account, token_id, _SCOPES[scope], expires)
 
     def _row(self, token_id: str) -> tuple | None:  # type: ignore[type-arg]
@@ -182,12 +184,15 @@ class Authenticator:
             for process, value in zip(self._processors, row, strict=True)
         )
 
-    def _touch(self, token_id: str, now: datetime) -> None:
+    def _touch(self, token_id: str, now: datetime, last_used: datetime | None, usage_days: int) -> None:
         cutoff = now - LAST_USED_INTERVAL
+        # The day of use rides on the same statement: no extra write. If another process wrote
+        # last_used_at since this one read the row, the WHERE matches nothing and its (newer)
+        # bitmap stays.
         statement = (
             update(_T)
             .where(_T.c.id == token_id, or_(_T.c.last_used_at.is_(None), _T.c.last_used_at <= cutoff))
-            .values(last_used_at=now)
+            .values(last_used_at=now, usage_days=after_use(usage_days or 0, last_used, now))
         )
         dialect = self._db.dialect
         # Last-used is best effort: a busy database must neither turn a valid token away nor make

@@ -35,6 +35,7 @@ INFO = select(
     T.c.last_used_at,
     T.c.revoked_at,
     REVOKER.c.name,
+    T.c.usage_days,
 ).select_from(T.join(OWNER, OWNER.c.id == T.c.account_id).outerjoin(REVOKER, REVOKER.c.id == T.c.revoked_by_id))
 
 _SCOPES = {scope.value: scope for scope in Scope}
@@ -60,8 +61,8 @@ def not_found(token_id: object, account: str | None = None) -> TokenNotFound:
 
 
 def to_info(row: Row[Any] | tuple) -> TokenInfo:  # type: ignore[type-arg]
-    token_id, account, label, scope, created, expires, used, revoked, revoked_by = row
-    return TokenInfo(token_id, account, label, _SCOPES[scope], created, expires, used, revoked, revoked_by)
+    token_id, account, label, scope, created, expires, used, revoked, revoked_by, usage = row
+    return TokenInfo(token_id, account, label, _SCOPES[scope], created, expires, used, revoked, revoked_by, usage)
 
 
 def get(connection: Connection, token_id: str) -> TokenInfo | None:

@@ -96,6 +96,18 @@ class TokenInfo:
     last_used_at: datetime | None
     revoked_at: datetime | None
     revoked_by: str | None
+    #: Days of use, a bitmap anchored at ``last_used_at``'s day; read it through :meth:`days_used`.
+    usage_days: int = 0
+
+    def days_used(self, now: datetime | None = None) -> tuple[bool, ...]:
+        """Whether the token was used on each of the last 30 days, oldest first, today last."""
+        from .usage import days_used
+
+        return days_used(self.usage_days, self.last_used_at, now or utcnow())
+
+    def use_count(self, now: datetime | None = None) -> int:
+        """On how many of the last 30 days the token was used."""
+        return sum(self.days_used(now))
 
     def status(self, now: datetime | None = None) -> TokenStatus:
         now = now or utcnow()
@@ -126,6 +138,7 @@ class TokenInfo:
             "status": self.status(now).value,
             "revoked_at": iso(self.revoked_at),
             "revoked_by": self.revoked_by,
+            "days_used_last_30": self.use_count(now),
         }
 
 
@@ -266,7 +279,7 @@ class TokenPage:
 #: What a database made before the schema was versioned is: it has the tables of this revision.
 FIRST_REVISION = "0001"
 #: The newest schema revision this release knows (``store/migrations/versions``; a test keeps the two in step).
-SCHEMA_HEAD = "0002"
+SCHEMA_HEAD = "0004"
 
 
 class SchemaState(enum.StrEnum):
