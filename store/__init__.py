@@ -53,6 +53,7 @@ from .types import (
     effective_actions,
     utcnow,
 )
+from .usage import USAGE_DAYS
 from .validation import (
     EXPIRY_CHOICES,
     LABEL_MAX,
@@ -106,6 +107,7 @@ __all__ = [
     "TokenSeed",
     "TokenStatus",
     "TokenStore",
+    "USAGE_DAYS",
     "UnknownAccount",
     "UnknownForm",
     "default_db_path",

@@ -90,6 +90,7 @@ def insert_token(
     last_used_at: datetime | None = None,
     revoked_at: datetime | None = None,
     now: datetime,
+    usage_days: int = 0,
 ) -> None:
     """Insert a token; an unrevoked one must have a label no other unrevoked token of the account has.
 
@@ -122,6 +123,7 @@ def insert_token(
                 created_at=created_at,
                 expires_at=expires_at,
                 last_used_at=last_used_at,
+                usage_days=usage_days,
                 revoked_at=revoked_at,
                 revoked_by_id=account_id if revoked_at is not None else None,
             )

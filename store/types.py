@@ -160,6 +160,8 @@ class TokenSeed:
     expires_at: datetime | None = None
     last_used_at: datetime | None = None
     revoked_at: datetime | None = None
+    #: Days of use before ``last_used_at``'s day, as :attr:`TokenInfo.usage_days` keeps them.
+    usage_days: int = 0
 
 
 @dataclass(frozen=True, slots=True)

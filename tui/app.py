@@ -52,7 +52,7 @@ EMPTY_HINT = (
 READ_FAILED = "Cannot read your tokens"
 #: Actions of the main screen, refused while a dialog is open.
 MAIN_SCREEN_ACTIONS = frozenset(
-    {"add_token", "revoke_token", "filter", "toggle_revoked", "reload", "show_page", "clear_filter"}
+    {"add_token", "revoke_token", "filter", "toggle_revoked", "sort_by_use", "reload", "show_page", "clear_filter"}
 )
 #: How often the list is read again, so revocations and last-used times from elsewhere show up.
 REFRESH_SECONDS = 30
@@ -82,6 +82,8 @@ class TokensApp(App[None]):
         Binding("r", "revoke_token", "Revoke", id="revoke-token"),
         Binding("slash", "filter", "Filter", id="filter"),
         Binding("v", "toggle_revoked", "Revoked", id="toggle-revoked"),
+        # Not in the footer, which small terminals need for the keys above; help and palette offer it.
+        Binding("u", "sort_by_use", "Least used first", id="sort-least-used", show=False),
         Binding("question_mark", "help", "Help", id="help"),
         Binding("ctrl+r", "reload", "Reload", id="reload", show=False),
         Binding("escape", "clear_filter", "Clear filter", id="clear-filter", show=False),
@@ -89,6 +91,8 @@ class TokensApp(App[None]):
 
     show_revoked: reactive[bool] = reactive(defaults.SHOW_REVOKED, init=False)
     filter_text: reactive[str] = reactive("", init=False)
+    #: The list's order: newest first, or (``u``) least used first.
+    least_used_first: reactive[bool] = reactive(False, init=False)
 
     def __init__(
         self,
@@ -364,11 +368,16 @@ class TokensApp(App[None]):
 
     def visible_tokens(self) -> list[TokenInfo]:
         needle = self.filter_text.strip().casefold()
-        return [
+        shown = [
             t
             for t in self.tokens
             if (self.show_revoked or t.revoked_at is None) and (not needle or needle in t.label.casefold())
         ]
+        if self.least_used_first:
+            from .widgets.usage import least_used_first
+
+            return least_used_first(shown, self.now())
+        return shown
 
     def _show_tokens(self, select_id: str | None = None) -> None:
         table = self.query_one(TokenTable)
@@ -445,6 +454,15 @@ class TokensApp(App[None]):
         if self.is_mounted:
             self._show_tokens()
 
+    def watch_least_used_first(self) -> None:
+        if self.is_mounted:
+            self._show_tokens()
+
+    def action_sort_by_use(self) -> None:
+        self.least_used_first = not self.least_used_first
+        order = "least used first" if self.least_used_first else "newest first"
+        self.notify(f"Tokens are listed {order}.", markup=False, timeout=2)
+
     def select_token(self, token_id: str) -> None:
         """Put the cursor on a token (revealing it if hidden by the filter or the toggle)."""
         self.action_show_page("tokens")
@@ -473,7 +491,7 @@ class TokensApp(App[None]):
             token = self.query_one(TokenTable).highlighted if self.loaded and on_tokens else None
             if token is None or token.revoked_at is not None:
                 return None  # shown, but greyed out: there is nothing to revoke here
-        if action == "toggle_revoked" and not on_tokens:
+        if action in ("toggle_revoked", "sort_by_use") and not on_tokens:
             return None
         if action == "add_token" and self.store is None:
             return None

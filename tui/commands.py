@@ -25,6 +25,8 @@ ACTIONS = (
     ("Filter by label", "Show only tokens whose label contains some text", "filter"),
     ("Clear filter", "Show every token again", "clear_filter"),
     ("Show or hide revoked tokens", "Toggle revoked tokens in the list", "toggle_revoked"),
+    ("Sort by least used", "Tokens used on the fewest of the last 30 days first; again for newest first",
+     "sort_by_use"),
     ("Reload", "Read the tokens from the database again (also done every 30 seconds)", "reload"),
     ("Go to API tokens", "The token list", "show_page('tokens')"),
     ("Go to Profile", "Your account and its permissions", "show_page('profile')"),

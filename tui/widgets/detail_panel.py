@@ -16,6 +16,7 @@ from textual.widgets import Button, Static
 from store import ALL_ACTIONS, FormAccess, TokenInfo, TokenStatus, effective_actions
 
 from .. import format as fmt
+from .usage import UsageGlance
 
 _STATUS_STYLE = {
     TokenStatus.ACTIVE: "$success",
@@ -112,6 +113,7 @@ class DetailPanel(VerticalScroll, can_focus=True):
         # Two blocks, stacked in a side panel and side by side in a panel under the list.
         with Vertical(id="detail-summary"):
             yield Static(Content("Select a token to see its details."), id="detail-facts")
+            yield UsageGlance(id="detail-usage")
             yield Button("Revoke token", id="revoke-button", variant="error", compact=True)
         yield Static(id="detail-access")
 
@@ -129,9 +131,13 @@ class DetailPanel(VerticalScroll, can_focus=True):
             facts.update(Content("No token selected."))
             access_view.update("")
             button.display = False
+            self.query_one(UsageGlance).display = False
             return
         now = self.app.now()  # type: ignore[attr-defined]
         facts.update(describe_token(token, now))
+        usage = self.query_one(UsageGlance)
+        usage.display = True
+        usage.show(token, now)
         access_view.update(describe_access(token, access, now))
         button.display = token.revoked_at is None and not getattr(self.app, "read_only", False)
 
