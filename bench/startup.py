@@ -98,6 +98,7 @@ def environment(data_home: Path) -> dict[str, str]:
     env.update(
         XDG_DATA_HOME=str(data_home),
         TOKENS_ARGON2_PROFILE="CHEAPEST",
+        TOKENS_ALLOW_INSECURE_HASHING="1",
         TERM="xterm-256color",
         COLORTERM="truecolor",
         PYTHONUNBUFFERED="1",
@@ -189,7 +190,7 @@ class TmuxControl:
 
 def run_in_tmux(tmux: TmuxControl, argv: list[str], env: dict[str, str], needle: str | None) -> dict[str, float]:
     name = f"s{uuid.uuid4().hex[:10]}"
-    wanted = {k: env[k] for k in ("XDG_DATA_HOME", "TOKENS_ARGON2_PROFILE", "PYTHONUNBUFFERED")}
+    wanted = {k: env[k] for k in ("XDG_DATA_HOME", "TOKENS_ARGON2_PROFILE", "TOKENS_ALLOW_INSECURE_HASHING", "PYTHONUNBUFFERED")}
     command = "exec env " + " ".join(f"{k}={shlex.quote(v)}" for k, v in wanted.items()) + " " + shlex.join(argv)
     marks: dict[str, float] = {}
     intervals: list[float] = []
@@ -413,7 +414,7 @@ def main() -> None:
         config = tmp_path / "config.toml"
         config.write_text(CONFIG_TEXT, encoding="utf-8")
         env["TOKENS_CONFIG"] = str(config)
-        os.environ.update({k: env[k] for k in ("XDG_DATA_HOME", "TOKENS_ARGON2_PROFILE")})
+        os.environ.update({k: env[k] for k in ("XDG_DATA_HOME", "TOKENS_ARGON2_PROFILE", "TOKENS_ALLOW_INSECURE_HASHING")})
         db_path = tmp_path / "tokens.db"
         seed(db_path)
         real = [tokens_command(), "--db", str(db_path), "--account", ACCOUNT]

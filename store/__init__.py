@@ -30,6 +30,7 @@ from .errors import (
     UnknownAccount,
     UnknownForm,
 )
+from .pubkey import InvalidKey, SshKeyInfo, check_fingerprint, parse_public_key
 from .paths import ENV_DB, default_db_path, describe, resolve_target
 from .types import (
     ALL_ACTIONS,
@@ -68,6 +69,10 @@ if TYPE_CHECKING:
     from .store import TokenStore
 
 __all__ = [
+    "InvalidKey",
+    "SshKeyInfo",
+    "check_fingerprint",
+    "parse_public_key",
     "ALL_ACTIONS",
     "AccountDisabled",
     "AccountInfo",
@@ -113,6 +118,7 @@ __all__ = [
     "default_db_path",
     "describe",
     "effective_actions",
+    "label_key",
     "login_name",
     "parse_expiry",
     "resolve_target",

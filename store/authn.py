@@ -148,11 +148,12 @@ class Authenticator:
     def _row(self, token_id: str) -> tuple | None:  # type: ignore[type-arg]
         """The token's row: one indexed read on a pooled DBAPI connection."""
         engine = self._db.engine
+        dbapi_error = engine.dialect.loaded_dbapi.Error
         try:
             connection = engine.raw_connection()
-        except (sa_exc.DBAPIError, sa_exc.DatabaseError) as exc:
+        except (sa_exc.DBAPIError, sa_exc.DatabaseError, dbapi_error) as exc:
+            # A new connection's failure comes from the driver unwrapped (server down, say).
             raise self._db.error(exc) from None
-        dbapi_error = engine.dialect.loaded_dbapi.Error
         driver = connection.dbapi_connection
         # One statement needs no transaction: on a server, autocommit saves the BEGIN and the
         # ROLLBACK round trips (SQLite connections here always run that way).

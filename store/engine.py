@@ -9,6 +9,7 @@ with ``BEGIN IMMEDIATE``.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,6 +29,10 @@ class StoreEngine:
         self.target = resolve_target(target)
         self.location = describe(self.target)
         self.busy_ms = int(busy_timeout * 1000)
+        #: Things a person should know about where the database is kept, one line each.
+        self.warnings: list[str] = []
+        #: Why every write will be refused (a read-only folder), or ``None``.
+        self.read_only: str | None = None
         self.engine = self._make_engine(busy_timeout)
         # Write transactions carry this option; on SQLite it turns BEGIN into BEGIN IMMEDIATE.
         self.write_engine = self.engine.execution_options(tokens_write=True)
@@ -41,6 +46,7 @@ class StoreEngine:
             return self._sqlite_engine(self.target, busy_timeout)
         url = self.target
         if url.startswith("sqlite"):
+            self._private_file(url)
             engine = create_engine(
                 url,
                 hide_parameters=True,
@@ -49,7 +55,9 @@ class StoreEngine:
             _tune_sqlite(engine, busy_timeout)
             return engine
         try:
-            return create_engine(url, hide_parameters=True, pool_size=5, max_overflow=10)
+            # pre_ping: a connection the server dropped (a restart, an administrator) is noticed
+            # and replaced when it is next taken from the pool, so the next try works.
+            return create_engine(url, hide_parameters=True, pool_size=5, max_overflow=10, pool_pre_ping=True)
         except (sa_exc.ArgumentError, sa_exc.NoSuchModuleError, ImportError, ValueError) as exc:
             hint = " (install the 'postgres' extra for PostgreSQL)" if "psycopg" in str(exc) else ""
             raise DatabaseError(f"cannot use database URL {self.location}{hint}") from None
@@ -71,13 +79,78 @@ class StoreEngine:
                 raise DatabaseError(f"cannot create {self.location}: {exc.strerror}") from None
         elif not os.access(path, os.R_OK):
             raise DatabaseError(f"cannot open {self.location}: permission denied")
+        else:
+            self._tighten(path)
+        self._check_folder(path.parent)
+        url = f"sqlite:///{path}"
+        if not os.access(path.parent, os.W_OK):
+            # SQLite keeps its journal (-wal, -shm) beside the file: in a folder that cannot be
+            # written, nothing can be saved, and reading needs SQLite told so, or opening fails.
+            self.read_only = f"the folder {describe(path.parent)} is read-only"
+            journal = all(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-shm"))
+            # Without a journal no one can be writing it: immutable spares SQLite creating one.
+            mode = "mode=ro" if journal else "mode=ro&immutable=1"
+            url = f"sqlite:///file:{_uri_path(path)}?{mode}&uri=true"
         engine = create_engine(
-            f"sqlite:///{path}",
+            url,
             hide_parameters=True,
             connect_args={"timeout": busy_timeout, "check_same_thread": False},
         )
         _tune_sqlite(engine, busy_timeout)
         return engine
+
+    def _private_file(self, url: str) -> None:
+        """The file a SQLite URL names is as private as a path's: created 0600, tightened if looser."""
+        from urllib.parse import parse_qs, unquote
+
+        from sqlalchemy.engine import make_url
+
+        try:
+            parsed = make_url(url)
+        except Exception:  # noqa: BLE001 - create_engine reports a bad URL in its own words
+            return
+        database = parsed.database or ""
+        query = {key: list(value) if isinstance(value, tuple) else [value] for key, value in parsed.query.items()}
+        if database.startswith("file:"):
+            database, _, inline = database[5:].partition("?")
+            query |= parse_qs(inline)
+        if not database or database == ":memory:":
+            return
+        path = Path(unquote(database))
+        if path.exists():
+            self._tighten(path)
+        elif not {"ro", "memory"} & set(query.get("mode", [])) and path.parent.is_dir():
+            try:
+                os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+            except OSError:
+                pass  # SQLite will say what is wrong in its own words
+
+    def _tighten(self, path: Path) -> None:
+        """Make an existing database file (and SQLite's companions) private to its owner: a file
+        of token hashes and account names is nobody else's to read."""
+        for each in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            try:
+                info = each.stat()
+                if stat.S_IMODE(info.st_mode) & 0o077 and info.st_uid == os.getuid():
+                    os.chmod(each, 0o600)
+            except OSError:
+                continue  # gone meanwhile, or a read-only file system: reading still works
+
+    def _check_folder(self, folder: Path) -> None:
+        try:
+            mode = stat.S_IMODE(folder.stat().st_mode)
+        except OSError:
+            return
+        if mode & 0o022:
+            self.warnings.append(
+                f"the folder {describe(folder)} can be changed by other users (mode {mode:04o}): they could "
+                f"replace the database; keep it in a folder only you can write (chmod 700)"
+            )
+        elif mode & 0o044:
+            self.warnings.append(
+                f"the folder {describe(folder)} can be read by other users (mode {mode:04o}); "
+                f"keep the database in a folder only you can open (chmod 700)"
+            )
 
     def error(self, exc: Exception) -> StoreError:
         """A driver's or SQLAlchemy's error as one line a person can act on (never the SQL)."""
@@ -91,12 +164,23 @@ class StoreEngine:
         if "locked" in low or "database is busy" in low:
             return DatabaseLocked(f"{where} is locked by another program; try again in a moment")
         if "readonly" in low or "read-only" in low:
-            return ReadOnlyDatabase(f"{where} is read-only: changes cannot be saved")
+            why = f" ({self.read_only})" if self.read_only else ""
+            return ReadOnlyDatabase(f"{where} is read-only{why}: changes cannot be saved; reading still works")
+        if any(words in low for words in ("disk is full", "disk full", "no space left", "too large", "disk i/o error")):
+            # A full disk and a file size limit both surface as a failed write (SQLITE_FULL or
+            # SQLITE_IOERR); the transaction is rolled back either way.
+            return DatabaseError(
+                f"{where}: writing to the disk failed (it may be full, or the file at its size limit); "
+                "nothing was saved. Free some space and try again"
+            )
         if "not a database" in low or "malformed" in low or "file is encrypted" in low:
             return DatabaseError(f"{where} is not a tokens database (the file is damaged or of another kind)")
         if "unable to open" in low:
             return DatabaseError(f"cannot open {where}: check that it exists and that you may read and write it")
-        if isinstance(exc, sa_exc.OperationalError) and ("connect" in low or "connection" in low):
+        if getattr(exc, "connection_invalidated", False) or "terminating connection" in low or "server closed" in low:
+            return DatabaseError(f"lost the connection to {where}; nothing was saved. Try again: a new connection is made")
+        operational = isinstance(exc, sa_exc.OperationalError) or type(original).__name__ == "OperationalError"
+        if operational and ("connect" in low or "connection" in low):
             return DatabaseError(f"cannot reach {where}: {first}")
         return DatabaseError(f"database error on {where}: {first}")
 
@@ -124,6 +208,12 @@ class StoreEngine:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _uri_path(path: Path) -> str:
+    from urllib.parse import quote
+
+    return quote(str(path.absolute()), safe="/")
 
 
 def _tune_sqlite(engine: Engine, busy_timeout: float) -> None:

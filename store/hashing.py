@@ -7,6 +7,8 @@ import os
 from argon2 import PasswordHasher, Type, profiles
 
 ENV_PROFILE = "TOKENS_ARGON2_PROFILE"
+#: Set to 1 to allow the ``CHEAPEST`` profile, which only a test suite should ever use.
+ENV_ALLOW_INSECURE = "TOKENS_ALLOW_INSECURE_HASHING"
 
 #: OWASP's minimum for Argon2id (m=19 MiB, t=2, p=1): the default.
 OWASP = profiles.Parameters(
@@ -31,9 +33,14 @@ def hasher_from_profile(name: str | None = None) -> PasswordHasher:
     from .errors import InvalidInput
 
     name = (name or os.environ.get(ENV_PROFILE) or "OWASP").strip().upper()
-    try:
-        return PasswordHasher.from_parameters(PROFILES[name])
-    except KeyError:
+    if name not in PROFILES:
+        offered = ", ".join(sorted(p for p in PROFILES if p != "CHEAPEST"))
+        raise InvalidInput(f"unknown Argon2 profile {name!r} in {ENV_PROFILE}: use one of {offered}")
+    if name == "CHEAPEST" and os.environ.get(ENV_ALLOW_INSECURE) != "1":
+        # A secret hashed this way falls to a brute-force search in moments; refuse it rather
+        # than let a setting copied from a test run protect real tokens.
         raise InvalidInput(
-            f"unknown Argon2 profile {name!r}: use one of {', '.join(sorted(PROFILES))}"
-        ) from None
+            f"{ENV_PROFILE}=CHEAPEST is for tests only and too weak for real secrets: "
+            f"unset it (the default is OWASP's minimum), or set {ENV_ALLOW_INSECURE}=1 in a test suite"
+        )
+    return PasswordHasher.from_parameters(PROFILES[name])

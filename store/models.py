@@ -148,5 +148,22 @@ class ChangeCounter(SQLModel, table=True):
     n: int = 0
 
 
+class SshKey(SQLModel, table=True):
+    """An SSH public key that opens one account over SSH (sshd's forced command looks it up)."""
+
+    __tablename__ = "ssh_key"
+
+    id: int | None = Field(default=None, primary_key=True)
+    fingerprint: str = Field(sa_column=Column(String(60), nullable=False, unique=True))
+    account_id: int = Field(foreign_key="account.id", index=True)
+    key_type: str = Field(max_length=40)
+    blob: str = Field(max_length=6000)
+    comment: str = Field(default="", max_length=200)
+    #: A read-only key opens the app and the commands without the ones that change anything.
+    read_only: bool = False
+    created_at: datetime = _when()
+    created_by_id: int | None = Field(default=None, sa_column=Column(ForeignKey("account.id"), nullable=True))
+
+
 # The trigger that makes revocation irreversible (and a token's hash, owner, scope and expiry
 # unchangeable) is part of the schema's migrations: see migrations/versions/0001_initial.py.

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .errors import DatabaseError
+
 ENV_DB = "TOKENS_DB"
 
 
@@ -15,16 +17,48 @@ def default_db_path() -> Path:
     return user_data_path("tokens", appauthor=False) / "tokens.db"
 
 
+IN_MEMORY = (
+    "an in-memory database keeps nothing once the program ends, so a token made in it is lost "
+    "with its secret: give a file path or a server URL"
+)
+
+
 def resolve_target(target: str | os.PathLike[str] | None) -> str | Path:
-    """The database the user asked for: ``--db``, else ``$TOKENS_DB``, else the default file."""
+    """The database the user asked for: ``--db``, else ``$TOKENS_DB``, else the default file.
+
+    A plain path stays a :class:`Path`; a URL, or a SQLite URI filename (``file:t.db?mode=ro``),
+    becomes a SQLAlchemy URL string. An in-memory database is refused with
+    :class:`~store.errors.DatabaseError`: every command is a fresh process, so it would lose
+    every token it made.
+    """
     if target is None or str(target) == "":
         target = os.environ.get(ENV_DB) or None
     if target is None:
         return default_db_path()
     text = os.fspath(target)
+    if text == ":memory:":
+        raise DatabaseError(IN_MEMORY)
+    if text.startswith("file:"):
+        # SQLite's URI filename: let SQLite read its parameters (mode=ro, immutable…) instead of
+        # creating a file that carries the whole URI as its name.
+        text = f"sqlite:///{text}{'&' if '?' in text else '?'}uri=true"
     if "://" in text:
+        if text.startswith("sqlite") and _sqlite_in_memory(text):
+            raise DatabaseError(IN_MEMORY)
         return text
     return Path(text).expanduser()
+
+
+def _sqlite_in_memory(url: str) -> bool:
+    from urllib.parse import parse_qs, urlsplit
+
+    rest = url.split("://", 1)[1]
+    database = rest[1:] if rest.startswith("/") else rest
+    path, _, query = database.partition("?")
+    if path in ("", ":memory:") or path.startswith("file::memory:"):
+        return True
+    params = parse_qs(query) | parse_qs(urlsplit(path).query if "?" in path else "")
+    return "memory" in params.get("mode", [])
 
 
 def describe(target: str | Path) -> str:

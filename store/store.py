@@ -29,6 +29,7 @@ from .errors import (
 )
 from .hashing import hasher_from_profile
 from .models import ChangeCounter, Token
+from .pubkey import SshKeyInfo
 from .schema import SchemaStatus, prepare
 from .schema import status as schema_status
 from .types import (
@@ -74,6 +75,9 @@ class TokenStore:
         self._db = StoreEngine(target, busy_timeout)
         self.target = self._db.target
         self.location = self._db.location
+        #: Lines worth telling the person about where the database is kept (e.g. a folder others
+        #: can read); the front end shows them, the store never prints.
+        self.warnings: list[str] = self._db.warnings
         self._engine = self._db.engine
         self._write_engine = self._db.write_engine
         self._hasher = hasher or hasher_from_profile()
@@ -551,6 +555,60 @@ class TokenStore:
         from .demo import seed_demo
 
         return seed_demo(self, actor)
+
+    # ----------------------------------------------------------------------------- SSH keys
+
+    def add_key(self, actor: Actor, account: str, public_key_line: str, *, read_only: bool = False) -> SshKeyInfo:
+        """Let a public key open ``account`` over SSH (administrators only). The key is checked
+        (:func:`pubkey.parse_public_key`) and kept with its SHA256 fingerprint; a key opens one account."""
+        from . import ssh_keys
+        from .pubkey import parse_public_key
+
+        key = parse_public_key(public_key_line)
+        with self._db.tx(write=True) as c:
+            return ssh_keys.add(c, actor, self.now(), validate_account_name(account), key, read_only=read_only)
+
+    def keys(self, actor: Actor, account: str | None = None) -> list[SshKeyInfo]:
+        """SSH keys: one's own; an administrator's: everyone's, or ``account``'s."""
+        from . import ssh_keys
+
+        with self._db.tx() as c:
+            return ssh_keys.listing(c, actor, account)
+
+    def remove_key(self, actor: Actor, fingerprint: str) -> SshKeyInfo:
+        """Remove an SSH key (one's own, or any as administrator): refused from the next connection on."""
+        from . import ssh_keys
+        from .pubkey import check_fingerprint
+
+        fingerprint = check_fingerprint(fingerprint)
+        with self._db.tx(write=True) as c:
+            return ssh_keys.remove(c, actor, self.now(), fingerprint)
+
+    def key_for_session(self, fingerprint: str) -> Actor:
+        """Who an SSH key opens, now (the forced command's question). Raises ``KeyRefused`` for a
+        removed key or a disabled account."""
+        return self.session_key(fingerprint)[0]
+
+    def session_key(self, fingerprint: str) -> tuple[Actor, SshKeyInfo]:
+        """:meth:`key_for_session`, with the key itself (whether it is read-only)."""
+        from . import ssh_keys
+        from .pubkey import check_fingerprint
+
+        try:
+            fingerprint = check_fingerprint(fingerprint)
+        except InvalidInput:
+            raise ssh_keys.KeyRefused() from None
+        with self._db.tx() as c:
+            return ssh_keys.for_session(c, fingerprint)
+
+    def authorized_keys(self, key_type: str | None = None, blob: str | None = None) -> list[SshKeyInfo]:
+        """The keys sshd may accept now, for ``tokens ssh authorized-keys``: all of them, or only the
+        one offered (``key_type``, ``blob`` as sshd's ``%t %k`` pass them). No actor: whoever can
+        open the database file is the service itself."""
+        from . import ssh_keys
+
+        with self._db.tx() as c:
+            return ssh_keys.authorized(c, key_type, blob)
 
 
 _COUNTER = ChangeCounter.__table__  # type: ignore[attr-defined]

@@ -34,6 +34,8 @@ def _isolated_environment(tmp_path, monkeypatch) -> None:  # type: ignore[no-unt
     monkeypatch.setenv("TOKENS_ARGON2_PROFILE", "CHEAPEST")
     # Who is acting starts from the login name: the same in every test, whoever runs them.
     monkeypatch.setenv("LOGNAME", "alice")
+    # CHEAPEST is refused without this switch, which only a test suite may set.
+    monkeypatch.setenv("TOKENS_ALLOW_INSECURE_HASHING", "1")
 
 
 @pytest.fixture
@@ -98,6 +100,138 @@ def token_store(make_store):  # type: ignore[no-untyped-def]
 def pytest_configure(config) -> None:  # type: ignore[no-untyped-def]
     if os.environ.get("CI") and not POSTGRES_URL:
         raise pytest.UsageError("CI must set TOKENS_TEST_POSTGRES_URL: the store is tested on PostgreSQL too")
+
+
+# ------------------------------------------------------------------------------ faults
+
+
+@pytest.fixture
+def read_only_run():  # type: ignore[no-untyped-def]
+    """``read_only_run(path, argv, **kwargs)``: run a program while ``path`` (a folder or a file)
+    cannot be written, even by root: a read-only bind mount in a mount namespace of its own when
+    running as root, else the path's mode bits. Returns the ``CompletedProcess``."""
+    import shutil
+    import stat
+    import subprocess
+
+    def _run(path, argv, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs.setdefault("capture_output", True)
+        kwargs.setdefault("text", True)
+        kwargs.setdefault("timeout", 60)
+        if os.geteuid() == 0:
+            if shutil.which("unshare") is None:
+                pytest.skip("needs unshare(1) to make a path read-only for root")
+            probe = subprocess.run(["unshare", "-m", "true"], capture_output=True)
+            if probe.returncode != 0:
+                pytest.skip("cannot make a mount namespace here")
+            script = 'mount --bind -o ro "$0" "$0" && exec "$@"'
+            return subprocess.run(["unshare", "-m", "sh", "-c", script, str(path), *argv], **kwargs)
+        before = stat.S_IMODE(os.stat(path).st_mode)
+        os.chmod(path, before & ~0o222)
+        try:
+            return subprocess.run(list(argv), **kwargs)
+        finally:
+            os.chmod(path, before)
+
+    return _run
+
+
+class TcpProxy:
+    """A TCP relay in front of the PostgreSQL server that a test can stop and start again, as if
+    the server itself went down and came back: stopping closes every relayed connection."""
+
+    def __init__(self, target_host: str, target_port: int) -> None:
+        import socket
+        import threading
+
+        self._target = (target_host, target_port)
+        self._lock = threading.Lock()
+        self._connections: list[socket.socket] = []
+        self._listener: socket.socket | None = None
+        probe = socket.socket()
+        probe.bind(("127.0.0.1", 0))
+        self.port = probe.getsockname()[1]
+        probe.close()
+
+    def start(self) -> None:
+        import socket
+        import threading
+
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(16)
+        self._listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def _accept(self, listener) -> None:  # type: ignore[no-untyped-def]
+        import socket
+        import threading
+
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return  # stopped
+            try:
+                server = socket.create_connection(self._target)
+            except OSError:
+                client.close()
+                continue
+            with self._lock:
+                self._connections += [client, server]
+            for a, b in ((client, server), (server, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source, sink) -> None:  # type: ignore[no-untyped-def]
+        import socket
+
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        for each in (source, sink):
+            try:
+                each.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def stop(self) -> None:
+        import socket
+
+        if self._listener is not None:
+            try:
+                self._listener.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept()
+            except OSError:
+                pass
+            self._listener.close()
+            self._listener = None
+        with self._lock:
+            connections, self._connections = self._connections, []
+        for each in connections:
+            try:
+                each.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            each.close()
+
+
+@pytest.fixture
+def postgres_behind_proxy(postgres_url):  # type: ignore[no-untyped-def]
+    """``(url, proxy)``: this test's PostgreSQL schema reached through a relay the test can stop."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(postgres_url)
+    proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
+    proxy.start()
+    try:
+        relayed = url.set(host="127.0.0.1", port=proxy.port)
+        query = dict(relayed.query) | {"connect_timeout": "3"}
+        yield relayed.set(query=query).render_as_string(hide_password=False), proxy
+    finally:
+        proxy.stop()
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ the widgets update. The database layer is imported in the first worker, after th
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
@@ -234,15 +235,21 @@ class TokensApp(App[None]):
 
         opened = TokenStore(self._db_arg)
         try:
-            # Who is acting is decided once, here at the app's edge; every store call carries it.
-            # A read-only session creates nothing, not even its account: it just finds no tokens.
-            self.actor = opened.resolve_actor(store.login_name(), self._as_account, create=not self.read_only)
+            # Who is acting is decided once, here at the app's edge (or by the SSH key before the app
+            # started); every store call carries it. A read-only session creates nothing, not even
+            # its account: it just finds no tokens.
+            if self.actor is None:
+                self.actor = opened.resolve_actor(store.login_name(), self._as_account, create=not self.read_only)
         except BaseException:
             opened.close()
             raise
         self.store = opened
         self.post_message(StoreOpened(opened.location, self.actor.account))
         self._load()
+        # The dialogs stay out of the first frame, but are loaded now, long before a token is
+        # made: once a token exists its secret must be shown, even if a newer release has been
+        # installed over this one's files meanwhile.
+        _preload_dialogs()
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def reload_tokens(self, select_id: str | None = None) -> None:
@@ -304,17 +311,32 @@ class TokensApp(App[None]):
     # ------------------------------------------------------------------ messages from workers
 
     def _refresh_periodically(self) -> None:
-        # Not while a modal is open: the person is busy with one token, the list can wait.
-        if self.store is not None and self.screen is self.screen_stack[0]:
+        # Not while a modal is open: the person is busy with one token, the list can wait. Not
+        # while a read is still going either: on a slow database each timer tick would cancel the
+        # read before it, and the list would never catch up.
+        if self.store is not None and self.screen is self.screen_stack[0] and not self._loading():
             self.reload_tokens()
 
+    def _loading(self) -> bool:
+        return any(worker.group in ("load", "store") and not worker.is_finished for worker in self.workers)
+
     def on_store_opened(self, message: StoreOpened) -> None:
+        for warning in self.store.warnings if self.store is not None else ():
+            self.notify(warning[0].upper() + warning[1:] + ".", title="Warning", severity="warning", markup=False,
+                        timeout=15)
         self.set_interval(REFRESH_SECONDS, self._refresh_periodically)
         self.location = message.location
         self.account = message.account
         self.sub_title = self._sub_title(f"{fmt.safe(message.account)} · {message.location}")
 
+    def _widgets_gone(self) -> bool:
+        """Whether the main screen's widgets are gone: a worker's answer that arrives while the app
+        shuts down has nothing left to show it in."""
+        return not self.query("#token-table")
+
     def on_tokens_loaded(self, message: TokensLoaded) -> None:
+        if self._widgets_gone():
+            return
         first = not self.loaded
         self.loaded = True
         self.error = None
@@ -354,6 +376,8 @@ class TokensApp(App[None]):
         self.reload_tokens(select_id=message.info.id)
 
     def on_store_failed(self, message: StoreFailed) -> None:
+        if self._widgets_gone():
+            return
         message.reason = fmt.safe(message.reason)
         if not self.loaded:
             self.error = f"{message.doing}.\n{message.reason}"
@@ -520,8 +544,20 @@ class TokensApp(App[None]):
         )
 
     def _add_answered(self, request: AddTokenRequest | None) -> None:
-        if request is not None:
-            self.create_token(request)
+        if request is None:
+            return
+        try:
+            _preload_dialogs()  # before the token exists: without them its secret could not be shown
+        except ImportError:
+            self.notify(
+                "The token was not created: tokens was updated while it was running. Quit (ctrl+q) and start it again.",
+                title="Error",
+                severity="error",
+                markup=False,
+                timeout=15,
+            )
+            return
+        self.create_token(request)
 
     def action_revoke_token(self) -> None:
         token = self.query_one(TokenTable).highlighted
@@ -625,8 +661,20 @@ def _cheap_target(db: str | None) -> bool:
     return not isinstance(target, str)
 
 
+def _preload_dialogs() -> None:
+    from .screens import add_token, confirm_revoke, reveal_secret  # noqa: F401
+
+    # Textual loads its widgets lazily too; make sure those the reveal draws are loaded.
+    from textual.widgets import Button, Footer, Static  # noqa: F401
+
+
 def run(db: str | None = None, account: str | None = None, *, read_only: bool = False,
         config: Config | None = None) -> int:
-    """Open the app; returns the process exit code."""
-    TokensApp(db=db, account=account, read_only=read_only, config=config).run()
-    return 0
+    """Open the app on this terminal (refused without one); returns the process exit code: 0, or 1
+    after an error it could not handle (Textual has then printed what happened to stderr)."""
+    from .terminal import run_app
+
+    code = run_app(TokensApp(db=db, account=account, read_only=read_only, config=config))
+    if code == 1:
+        print("tokens: the app stopped after an unexpected error (above); nothing more was changed", file=sys.stderr)
+    return code

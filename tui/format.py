@@ -72,10 +72,29 @@ def expires_exactly(info: TokenInfo) -> str:
     return when(info.expires_at)
 
 
-def _cells(text: str) -> int:
+def cells(text: str) -> int:
+    """How many terminal cells ``text`` takes: 2 for each wide (CJK, most emoji) character, 0 for
+    combining marks and joiners. The same measure Textual draws with, so the app and the command
+    line agree."""
     from rich.cells import cell_len
 
     return cell_len(text)
+
+
+_cells = cells
+
+
+def pad(text: str, width: int) -> str:
+    """``text`` followed by spaces up to ``width`` terminal cells (``str.ljust`` counts characters,
+    which misaligns columns after a wide character)."""
+    return text + " " * max(0, width - cells(text))
+
+
+def local_zone() -> str:
+    """The name of the time zone dates are read in (over SSH, the server's), e.g. ``CET``."""
+    from datetime import datetime
+
+    return datetime.now().astimezone().tzname() or "local time"
 
 
 def _cut_middle(text: str, width: int) -> str:
@@ -124,4 +143,17 @@ def short_location(location: str, width: int, home: str | None = None) -> str:
     return _cut_middle(name, width)
 
 
-__all__ = ["actions", "day", "expires", "expires_exactly", "relative", "safe", "short_location", "status", "when"]
+__all__ = [
+    "actions",
+    "cells",
+    "day",
+    "expires",
+    "expires_exactly",
+    "local_zone",
+    "pad",
+    "relative",
+    "safe",
+    "short_location",
+    "status",
+    "when",
+]

@@ -84,26 +84,33 @@ def test_a_date_means_through_the_end_of_that_day_utc(tokens, listed) -> None:
     [
         (["--scope", "admin"], "unknown scope"),
         (["--scope", "read", "--expires", "tomorrow"], "cannot read expiry"),
-        (["--scope", "read", "--expires", "2024-02-30"], "cannot read expiry"),
+        (["--scope", "read", "--expires", "2024-02-30"], "no such date"),
+        (["--scope", "read", "--expires", "2027-02-30"], "no such date"),
         (["--scope", "read", "--expires", "2001-01-01"], "in the past"),
         (["--scope", "read", "--expires", "0d"], "in the future"),
+        (["--scope", "read", "--expires", "9999-12-31"], "at most 10 years ahead"),
+        (["--scope", "read", "--expires", "0001-01-01"], "in the past"),
     ],
 )
-def test_bad_input_gets_one_line_and_creates_nothing(tokens, listed, argv, words) -> None:
+def test_bad_input_is_a_usage_error_in_one_line_and_creates_nothing(tokens, listed, argv, words) -> None:
+    # A value the command line alone shows to be wrong is a command line that cannot be
+    # understood: exit 64, as for an unknown option.
     result = tokens("create", "--label", "L", *argv)
 
-    assert result.code == 1
+    assert result.code == 64
     result.assert_one_error_line()
     assert words in result.err
     assert result.out == ""
     assert listed("--all") == []
 
 
-@pytest.mark.parametrize("label", ["", "   ", "x" * 101, "evil\x1b]52;c;aGk=\x07"])
+@pytest.mark.parametrize(
+    "label", ["", "   ", "x" * 101, "evil\x1b]52;c;aGk=\x07", "\u200b", "\u3164", "Dup\u200bLabel", "a\u202eb", "x\udcff"]
+)
 def test_bad_label(tokens, listed, label) -> None:
     result = tokens("create", "--label", label, "--scope", "read")
 
-    assert result.code == 1
+    assert result.code == 64
     result.assert_one_error_line()
     assert "\x1b" not in result.err
     assert result.out == ""
@@ -136,3 +143,19 @@ def test_missing_options_are_a_usage_error(tokens) -> None:
     assert result.code == 64
     assert "--scope" in result.err
     assert result.out == ""
+
+
+def test_the_help_names_the_time_zone_dates_are_read_in(cli, monkeypatch) -> None:
+    import time
+
+    monkeypatch.setenv("TZ", "Pacific/Auckland")
+    time.tzset()
+    try:
+        result = cli("create", "--help")
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    assert result.code == 0
+    help_text = " ".join(result.out.split())
+    assert "time zone (NZDT)" in help_text or "time zone (NZST)" in help_text
+    assert "UTC" not in help_text

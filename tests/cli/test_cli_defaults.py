@@ -22,7 +22,8 @@ def test_revoked_tokens_are_listed_unless_hidden_as_in_the_app(tokens, create, i
 
 
 @pytest.mark.parametrize("command", [["create", "--label", "L", "--scope", "read"], ["revoke", "abc", "--yes"], ["demo"],
-                                     ["db", "upgrade"]])
+                                     ["db", "upgrade"], ["account", "add", "bob"], ["grant", "bob", "X", "view"],
+                                     ["ssh", "remove-key", "SHA256:abc"]])
 def test_read_only_refuses_every_changing_command(tokens, listed, command) -> None:
     result = tokens("--read-only", *command)
 
@@ -36,6 +37,7 @@ def test_read_only_still_lists(tokens, create) -> None:
     create("Seen", "read")
     result = tokens("--read-only", "list")
     assert result.code == 0 and "Seen" in result.out
+    assert tokens("--read-only", "db", "status").code == 0
 
 
 def test_a_broken_config_file_is_one_line_on_stderr_and_the_app_still_opens(cli, monkeypatch, tmp_path) -> None:

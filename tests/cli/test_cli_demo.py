@@ -66,3 +66,21 @@ def test_demo_names_the_database_it_filled(cli, tmp_path, monkeypatch) -> None:
 
     assert result.code == 0, result
     assert f"tokens --db '{chosen}'" in result.err
+
+
+def test_demo_for_another_account_says_how_to_open_the_app_as_it(cli, tmp_path) -> None:
+    chosen = tmp_path / "demo.db"
+
+    result = cli("demo", "--db", str(chosen), "--account", "alice")
+
+    assert result.code == 0, result
+    assert result.err.splitlines()[-1] == f"Open the app with: tokens --db {chosen} --account alice"
+
+
+def test_demo_for_the_login_name_needs_no_options(cli, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("TOKENS_DB", str(tmp_path / "t.db"))
+
+    result = cli("demo")
+
+    assert result.code == 0, result
+    assert result.err.splitlines()[-1] == "Open the app with: tokens"

@@ -117,3 +117,13 @@ def test_an_escape_sequence_in_a_path_never_reaches_the_terminal(cli, tmp_path) 
     result = cli("list", "--db", str(tmp_path / "x\x1b]2;PWNED\x07y" / "t.db"))
     assert result.code == 1
     assert "\x1b" not in result.err and "\x07" not in result.err
+
+
+def test_the_test_only_argon2_profile_is_refused_in_one_line(run_script, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("TOKENS_ALLOW_INSECURE_HASHING")
+    db = str(tmp_path / "t.db")
+    result = run_script("--db", db, "create", "--label", "x", "--scope", "read")
+    assert result.returncode == 1, result
+    assert result.stdout == ""
+    assert result.stderr.startswith("tokens: TOKENS_ARGON2_PROFILE=CHEAPEST is for tests only"), result.stderr
+    assert result.stderr.count("\n") == 1

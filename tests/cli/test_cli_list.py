@@ -114,3 +114,38 @@ def test_a_token_valid_through_a_date_lists_that_date(cli, tmp_path) -> None:  #
     assert "valid through 2030-12-31" in created.err
     listed = cli("list", "--db", db)
     assert "2030-12-31" in listed.out and "2031-01-01" not in listed.out
+
+
+def test_columns_stay_aligned_with_wide_and_combining_characters(tokens, create) -> None:
+    from rich.cells import cell_len
+
+    labels = ["日本語のラベル", "Family 👨\u200d👩\u200d👧 tablet", "cafe\u0301 laptop", "Ｄup fullwidth", "plain"]
+    for label in labels:
+        create(label)
+
+    result = tokens("list")
+
+    assert result.code == 0, result
+    lines = result.out.splitlines()
+    header = lines[0]
+    scope_at = cell_len(header[: header.index("SCOPE")])
+    for line in lines[1:]:
+        label_end = next(label for label in labels if label in line)
+        before_scope = line[: line.index(label_end) + len(label_end)]
+        rest = line[len(before_scope):]
+        # Whatever the label's characters, the scope column starts at the same terminal cell.
+        assert cell_len(before_scope) + (len(rest) - len(rest.lstrip(" "))) == scope_at, line
+
+
+def test_a_warning_about_the_folder_goes_to_stderr_and_the_command_still_works(cli, tmp_path) -> None:
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    folder.chmod(0o755)
+    db = str(folder / "t.db")
+    assert cli("--db", db, "--account", "alice", "create", "--label", "L", "--scope", "read").code == 0
+
+    result = cli("--db", db, "--account", "alice", "list", "--json")
+
+    assert result.code == 0
+    assert [t["label"] for t in result.json] == ["L"]
+    assert result.err.startswith("tokens: warning: the folder ") and "can be read by other users" in result.err

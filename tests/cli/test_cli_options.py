@@ -82,12 +82,51 @@ def test_account_defaults_to_the_login_name(cli, db, monkeypatch) -> None:
     assert cli("--db", db, "list", "--json").json[0]["account"] == "dora"
 
 
-def test_bad_account_name(cli, db) -> None:
-    result = cli("--db", db, "--account", "two words", "list")
+@pytest.mark.parametrize("name", ["two words", "", "  ", "\u200b", "al\u202eice"])
+@pytest.mark.parametrize("command", [["list"], ["create", "--label", "L", "--scope", "read"], ["demo"]])
+def test_bad_account_name_is_a_usage_error(cli, db, name, command) -> None:
+    # An empty --account is refused, never quietly taken as the login name.
+    result = cli("--db", db, "--account", name, *command)
 
-    assert result.code == 1
+    assert result.code == 64
     result.assert_one_error_line()
     assert "account name" in result.err
+    assert result.out == ""
+    assert not Path(db).exists()
+
+
+@pytest.mark.parametrize("target", [":memory:", "sqlite://", "sqlite:///:memory:"])
+def test_an_in_memory_database_is_refused_before_anything_is_made(cli, tmp_path, monkeypatch, target) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = cli("--db", target, "create", "--label", "L", "--scope", "read")
+
+    assert result.code == 64
+    result.assert_one_error_line()
+    assert "in-memory database" in result.err
+    assert result.out == ""  # no secret for a token that would be gone
+    assert [p.name for p in tmp_path.iterdir() if p.name != "xdg-data"] == []
+
+
+def test_a_sqlite_uri_is_read_by_sqlite_and_leaves_no_stray_file(cli, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert cli("--db", "t.db", "--account", "alice", "create", "--label", "L", "--scope", "read").code == 0
+    before = (tmp_path / "t.db").read_bytes()
+
+    listing = cli("--db", "file:t.db?mode=ro", "--account", "alice", "list", "--json")
+    refused = cli("--db", "file:t.db?mode=ro", "--account", "alice", "create", "--label", "M", "--scope", "read")
+
+    assert listing.code == 0 and [t["label"] for t in listing.json] == ["L"]
+    assert refused.code == 1 and "read-only" in refused.err and refused.out == ""
+    refused.assert_one_error_line()
+    assert (tmp_path / "t.db").read_bytes() == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith("file:")]
+    assert stat.S_IMODE((tmp_path / "t.db").stat().st_mode) == 0o600
+
+
+def test_a_new_database_through_a_sqlite_uri_is_private(cli, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert cli("--db", "file:new.db", "--account", "alice", "create", "--label", "L", "--scope", "read").code == 0
+    assert stat.S_IMODE((tmp_path / "new.db").stat().st_mode) == 0o600
 
 
 def test_unknown_command_is_a_usage_error(cli) -> None:

@@ -131,10 +131,22 @@ def test_can_names_a_form_by_id_or_database_and_name(tokens, create, forms) -> N
         assert (result.code, result.json["allowed"]) == (0, True), (ref, result)
 
 
-def test_can_on_an_inactive_token_is_only_active_false(tokens, create, forms) -> None:
-    result = tokens("verify", "--can", "view:Distributions", stdin="garbage")
+@pytest.mark.parametrize("form", ["Distributions", "Nope", "Field Operations/Nope", "999"])
+@pytest.mark.parametrize("presented", ["garbage", "tkn_" + "A" * 50, "revoked", "wrong secret"])
+def test_without_a_valid_token_verify_reveals_nothing_about_forms(tokens, create, forms, id_of, form, presented) -> None:
+    # Whether the form exists or not, a bad token gets the same answer: forms cannot be probed.
+    secret = create()
+    if presented == "revoked":
+        assert tokens("revoke", id_of(secret), "--yes").code == 0
+        presented = secret
+    elif presented == "wrong secret":
+        from store import tokenstring
 
-    assert (result.code, result.out) == (1, INACTIVE)
+        token_id = id_of(secret)
+        presented = tokenstring.generate(token_id)[2]
+    result = tokens("verify", "--can", f"view:{form}", stdin=presented)
+
+    assert (result.code, result.out, result.err) == (1, INACTIVE, "")
 
 
 @pytest.mark.parametrize(

@@ -185,13 +185,14 @@ async def test_fixing_the_label_clears_the_problem() -> None:
         assert not app.screen.query_one("#label").has_class("-invalid")
 
 
-async def test_the_label_field_stops_at_the_store_limit() -> None:
+async def test_a_label_over_the_store_limit_says_how_long_it_is() -> None:
+    # Not a field that silently stops: a long paste would be cut or dropped without a word.
     app = host()
     async with app.run_test(size=SIZE) as pilot:
-        assert app.screen.query_one("#label", Input).max_length == LABEL_MAX
         await pilot.press(*("x" * (LABEL_MAX + 5)), "enter")
         await pilot.pause()
-        assert only_request(app).label == "x" * LABEL_MAX
+        assert label_message(app) == f"The label is {LABEL_MAX + 5} characters long; the limit is {LABEL_MAX}."
+        assert app.results == []
 
 
 async def test_escape_cancels_with_none() -> None:

@@ -222,6 +222,45 @@ async def test_the_list_catches_up_with_changes_made_elsewhere(db_path, monkeypa
         assert rows[target.label].status() is TokenStatus.REVOKED
 
 
+async def test_a_slow_read_is_not_cancelled_by_the_next_timer_tick(db_path, monkeypatch) -> None:
+    import threading
+
+    import tui.app
+
+    monkeypatch.setattr(tui.app, "REFRESH_SECONDS", 0.05)
+    app = TokensApp(db=db_path, account="alice")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        release = threading.Event()
+        reads = []
+        ticks = []
+        real_list = app.store.list_tokens
+        real_tick = app._refresh_periodically
+
+        def slow_list(*args, **kwargs):  # type: ignore[no-untyped-def]
+            reads.append(1)
+            release.wait(30)  # a database far slower than the timer
+            return real_list(*args, **kwargs)
+
+        def counted_tick() -> None:
+            ticks.append(1)
+            real_tick()
+
+        monkeypatch.setattr(app.store, "list_tokens", slow_list)
+        monkeypatch.setattr(app, "_refresh_periodically", counted_tick)
+        app.set_interval(0.05, app._refresh_periodically)
+        with TokenStore(db_path) as other:
+            other.create_token(Actor("alice"), "Made while reading", "read")
+        try:
+            await wait_for(pilot, lambda: len(ticks) >= 5 and reads)
+            started = [w for w in app.workers if w.name == "reload_tokens"]
+            assert len(started) == 1, "each tick started another read"
+        finally:
+            release.set()
+        await wait_for(pilot, lambda: any(t.label == "Made while reading" for t in app.query_one(TokenTable).rows))
+        assert not any(w.is_cancelled for w in app.workers)
+
+
 @pytest.mark.parametrize("label", ["[/foo]", "[link=https://example.org]x[/link]", "[$primary]x"])
 async def test_revoking_a_token_with_markup_in_its_label_shows_it_literally(tmp_path, label) -> None:
     path = str(tmp_path / "tokens.db")

@@ -22,13 +22,14 @@ from collections.abc import Sequence
 import store
 from store import StoreError
 
-from . import accounts, audit, db, demo, tokens
+from . import accounts, audit, db, demo, ssh, tokens
 from .common import EXIT_FAIL, EXIT_OK, EXIT_USAGE, Parser, UsageError, add_common, err
 
 __all__ = ["build_parser", "main"]
 
-#: Commands refused under ``--read-only`` (which is there for people who only look).
-CHANGING_COMMANDS = frozenset({"create", "revoke", "demo", "db upgrade"})
+#: The commands ``--read-only`` allows (it is there for people who only look): these change nothing.
+#: Any other command, including one added later, is refused under it.
+READ_ONLY_COMMANDS = frozenset({"list", "verify", "lookup", "audit", "db status", "account list", "ssh keys"})
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     tokens.register(commands)
     accounts.register(commands)
     audit.register(commands)
+    ssh.register(commands)
     demo.register(commands)
     db.register(commands)
     return parser
@@ -68,17 +70,27 @@ def cmd_app(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    command = " ".join(filter(None, (getattr(args, "command", None), getattr(args, "db_command", None))))
-    if args.read_only and (command in CHANGING_COMMANDS or command.split(" ")[0] in CHANGING_COMMANDS):
+    action = next((getattr(args, name) for name in ("account_command", "db_command", "ssh_command")
+                   if getattr(args, name, None)), None)
+    command = " ".join(filter(None, (getattr(args, "command", None), action)))
+    if args.read_only and command and command not in READ_ONLY_COMMANDS:
         err(f"--read-only: '{command}' changes the database; run it without --read-only")
         return EXIT_USAGE
     # The subcommands' copies of --db/--account leave no attribute when not given.
     args.db = getattr(args, "db", None)
-    args.account = getattr(args, "account", None)
+    chosen = getattr(args, "account", None)
+    args.account_chosen = chosen is not None
+    args.account = None
     try:
-        args.login = store.validate_account_name(store.login_name())
-        if args.account is not None:
-            args.account = store.validate_account_name(args.account)
+        try:
+            args.login = store.validate_account_name(store.login_name())
+            # An empty --account is a mistake to point out, not a request for the login name.
+            if chosen is not None:
+                args.account = store.validate_account_name(chosen)
+            if args.db is not None:
+                store.resolve_target(args.db)  # an in-memory database is refused before anything runs
+        except (store.InvalidInput, store.DatabaseError) as exc:
+            raise UsageError(str(exc)) from None
         return args.run(args)
     except UsageError as exc:
         err(str(exc))

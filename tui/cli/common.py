@@ -85,14 +85,19 @@ def read_token_from_stdin() -> str:
 def open_store(args: argparse.Namespace) -> TokenStore:
     from store import TokenStore
 
-    return TokenStore(args.db)
+    opened = TokenStore(args.db)
+    for warning in opened.warnings:
+        err(f"warning: {warning}")
+    return opened
 
 
-def resolve_actor(db: TokenStore, args: argparse.Namespace, *, create: bool = True) -> Actor:
-    """Who is acting: the login name, or ``--account`` when the store allows it (refused otherwise).
 
-    ``create=False`` for commands that only read or revoke: they make no account.
-    """
+def resolve_actor(db: TokenStore, args: argparse.Namespace, *, create: bool = True):  # type: ignore[no-untyped-def]
+    """Who is acting. Over SSH the key decided it (``args.ssh_actor``) and nothing on the command
+    line changes it; otherwise the store resolves the login name and ``--account``."""
+    established = getattr(args, "ssh_actor", None)
+    if established is not None:
+        return established
     return db.resolve_actor(args.login, args.account, create=create)
 
 

@@ -31,6 +31,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
               file=sys.stderr)
     else:
         print(f"The demo data for {account} is already in {where}.", file=sys.stderr)
-    # Name the database whenever it was chosen with --db: $TOKENS_DB may point somewhere else.
-    print("Open the app with: tokens" + (f" --db {shlex.quote(where)}" if args.db else ""), file=sys.stderr)
+    # Name the database whenever it was chosen with --db ($TOKENS_DB may point somewhere else), and
+    # the account whenever it was chosen with --account: the app would open the login name's.
+    command = "tokens"
+    if args.db:
+        command += f" --db {shlex.quote(where)}"
+    if getattr(args, "account_chosen", False):
+        command += f" --account {shlex.quote(account)}"
+    print(f"Open the app with: {command}", file=sys.stderr)
     return EXIT_OK

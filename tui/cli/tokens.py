@@ -51,8 +51,8 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         "--expires",
         default=defaults.EXPIRY,
         metavar="WHEN",
-        help=f"30d, 90d, 1y, never or a date YYYY-MM-DD (valid through the end of that day, your time zone); "
-        f"default {defaults.EXPIRY}, as in the app",
+        help=f"30d, 90d, 1y, never or a date YYYY-MM-DD: valid through the end of that day in this computer's "
+        f"time zone ({fmt.local_zone()}); default {defaults.EXPIRY}, as in the app",
     )
     add_common(create, suppress=True)
     create.set_defaults(run=cmd_create)
@@ -119,9 +119,13 @@ def _days(text: str) -> int:
 
 
 def cmd_create(args: argparse.Namespace) -> int:
-    scope = Scope.parse(args.scope)
-    expires_at = store.parse_expiry(args.expires)
-    label = store.validate_label(args.label)
+    try:
+        # Values that can be judged from the command line alone: a bad one is a usage error (64).
+        scope = Scope.parse(args.scope)
+        expires_at = store.parse_expiry(args.expires)
+        label = store.validate_label(args.label)
+    except store.InvalidInput as exc:
+        raise UsageError(str(exc)) from None
     with open_store(args) as db:
         new = db.create_token(resolve_actor(db, args), label, scope, expires_at)
     info = new.info
@@ -177,9 +181,9 @@ def _print_table(tokens: list[store.TokenInfo], now: datetime, *, with_account: 
             (t.id, *((fmt.safe(t.account),) if with_account else ()), fmt.safe(t.label), t.scope.title,
              fmt.when(t.created_at), fmt.expires(t), fmt.relative(t.last_used_at, now), fmt.status(t, now))
         )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    widths = [max(fmt.cells(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+        print("  ".join(fmt.pad(cell, width) for cell, width in zip(row, widths, strict=True)).rstrip())
 
 
 def cmd_revoke(args: argparse.Namespace) -> int:
@@ -302,12 +306,14 @@ def cmd_verify(args: argparse.Namespace) -> int:
     token = read_token_from_stdin()
     try:
         with open_store(args) as db:
-            form_id = db.find_form(check[1])[0] if check else None
+            # The token first: someone holding no valid token learns nothing, not even whether
+            # a form of that name exists.
             try:
                 principal = db.authenticate(token)
             except store.InvalidToken:
                 print(json.dumps({"active": False}))
                 return EXIT_FAIL
+            form_id = db.find_form(check[1])[0] if check else None
             answer: dict[str, object] = {
                 "active": True,
                 "account": principal.account,

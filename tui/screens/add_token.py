@@ -23,16 +23,17 @@ from textual.widgets import Button, Footer, Input, RadioButton, RadioSet, Static
 
 from store import (
     EXPIRY_CHOICES,
-    LABEL_MAX,
     InvalidExpiry,
     InvalidLabel,
     Scope,
+    label_key,
     parse_expiry,
     strip_controls,
     validate_label,
 )
 
 from .. import defaults
+from ..format import local_zone
 from ..messages import AddTokenRequest
 from ..textual_private import highlight, highlighted_index
 from ..widgets.plain_input import PlainInput
@@ -46,7 +47,9 @@ DUPLICATE_LABEL = (
     "You already have an active token with this label. Use one label per application and device."
 )
 LABEL_HINT = "One label per application and device, so you know which token to revoke."
-DATE_HINT = "The token works until the end of that day (UTC)."
+def date_hint() -> str:
+    """Dates are read in this computer's time zone (over SSH, the server's): the hint names it."""
+    return f"The token works until the end of that day ({local_zone()})."
 LIMIT_NOTE = "A token can only limit: never more than your own permission on a form."
 CONTROLS_REMOVED = "Removed control characters (such as escape codes) from the pasted text."
 
@@ -67,12 +70,12 @@ def _sentence(reason: str) -> str:
 
 
 def label_problem(value: str, taken: frozenset[str]) -> str | None:
-    """Why the store would refuse this label, or ``None``. ``taken`` holds casefolded labels."""
+    """Why the store would refuse this label, or ``None``. ``taken`` holds the labels' keys."""
     try:
         label = validate_label(value)
     except InvalidLabel as error:
         return _sentence(str(error))
-    if label.casefold() in taken:
+    if label_key(label) in taken:
         return DUPLICATE_LABEL
     return None
 
@@ -261,7 +264,7 @@ class AddTokenScreen(DialogScreen[AddTokenRequest | None]):
         error: str | None = None,
     ) -> None:
         super().__init__()
-        self._taken = frozenset(existing.strip().casefold() for existing in existing_labels)
+        self._taken = frozenset(label_key(existing) for existing in existing_labels)
         self._initial_label = label
         self._initial_scope = Scope.parse(scope)
         expiry = (expiry or "never").strip()
@@ -279,7 +282,8 @@ class AddTokenScreen(DialogScreen[AddTokenRequest | None]):
             label = PlainInput(
                 self._initial_label,
                 placeholder="e.g. Power BI – office laptop",
-                max_length=LABEL_MAX,
+                # No max_length: it would drop a long paste without a word. The rule below says
+                # how long the label is and what the limit is.
                 validators=[_LabelRule(self._taken)],
                 # An untouched empty field is not an error yet; Generate still refuses it.
                 valid_empty=True,
@@ -311,7 +315,7 @@ class AddTokenScreen(DialogScreen[AddTokenRequest | None]):
                     valid_empty=True,
                     id="date",
                 )
-                yield Static(DATE_HINT, id="date-message", classes="message", markup=False)
+                yield Static(date_hint(), id="date-message", classes="message", markup=False)
             with Horizontal(id="buttons"):
                 yield Button("Generate", variant="primary", id="generate")
                 yield Button("Cancel", id="cancel")
@@ -356,7 +360,7 @@ class AddTokenScreen(DialogScreen[AddTokenRequest | None]):
 
     def _show_date_problem(self, problem: str | None) -> None:
         message = self.query_one("#date-message", Static)
-        message.update(problem or DATE_HINT)
+        message.update(problem or date_hint())
         message.set_class(problem is not None, "-error")
         self.query_one("#date", Input).set_class(problem is not None, "-invalid")
 

@@ -5,7 +5,7 @@ the n-th day before it; see ``store/usage.py``). authenticate sets it in the sam
 statement that already writes ``last_used_at``, so a request costs no extra write and no new row.
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
