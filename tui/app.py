@@ -1,7 +1,13 @@
-"""The ``tokens`` terminal app: API tokens of one account, keyboard first, safe over SSH.
+"""The ``tokens`` terminal app: API tokens, keyboard first, safe over SSH; and for administrators,
+every account's tokens, the accounts and the audit log.
 
-Data flows one way: a key → an action → a worker thread → one store call → a message back →
-the widgets update. The database layer is imported in the first worker, after the first paint.
+Each sidebar section is its own screen (one of the app's modes), owning its bindings. Data flows
+one way: a key → an action → a worker thread → one store call → a message back → the widgets
+update. The database layer is imported in the first worker, after the first paint.
+
+The app learns of changes made anywhere (another app, the command line, another host) by asking
+the store for its change marker once a second in a worker, and reads a section again only when
+the marker moved.
 """
 
 from __future__ import annotations
@@ -10,61 +16,63 @@ import sys
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
-from textual import events, on, work
-from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding
-from textual.command import CommandPalette
-from textual.containers import Horizontal, Vertical
-from textual.content import Content
-from textual.reactive import reactive
+from textual import events, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Button, ContentSwitcher, Footer, Input, OptionList, Static
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import Worker, WorkerState
 
 import store
-from store import FormAccess, StoreError, TokenInfo
+from store import StoreError, TokenInfo
 
-from . import defaults
 from . import format as fmt
 from .commands import TokenCommands
 from .config import Config
-from .read_only import CHANGING_ACTIONS
-from .read_only import EMPTY_HINT as READ_ONLY_EMPTY
 from .read_only import REFUSAL as READ_ONLY_REFUSAL
-from .messages import AddRefused, AddTokenRequest, StoreFailed, StoreOpened, TokenCreated, TokenRevoked, TokensLoaded
-from .widgets.detail_panel import DetailPanel
-from .widgets.header import TitleHeader
-from .widgets.plain_input import PlainInput
-from .widgets.profile import ProfilePage
-from .widgets.sidebar import Sidebar
-from .widgets.token_table import TokenTable
+from .messages import DataChanged, StoreFailed, StoreOpened, TokenRevoked
+from .screens.my_tokens import MyTokensScreen
+from .screens.profile import ProfileScreen
+from .widgets.sidebar import ADMIN_PAGES
 
 if TYPE_CHECKING:
-    from store import TokenStore
+    from store import Actor, TokenStore
 
-EMPTY_HINT = (
-    "No tokens yet. Press  a  to add your first token.\n\n"
-    "Give each application and device its own token (e.g. 'Power BI – office laptop'), "
-    "so you know which one to revoke when you are done with it."
-)
+    from .screens.section import SectionScreen
 
-READ_FAILED = "Cannot read your tokens"
-#: Actions of the main screen, refused while a dialog is open.
-MAIN_SCREEN_ACTIONS = frozenset(
-    {"add_token", "revoke_token", "filter", "toggle_revoked", "sort_by_use", "reload", "show_page", "clear_filter"}
-)
-#: How often the list is read again, so revocations and last-used times from elsewhere show up.
-REFRESH_SECONDS = 30
+#: How often the app asks whether anything changed (one cheap read; the list is read only on a change).
+POLL_SECONDS = 1.0
+
+#: Sections only administrators have.
+ADMIN_SECTIONS = frozenset(key for key, _ in ADMIN_PAGES)
+#: Actions only administrators may take, wherever they are called from.
+ADMIN_ACTIONS = frozenset({"check_token"})
+
+
+def _all_tokens() -> Screen:
+    from .screens.all_tokens import AllTokensScreen
+
+    return AllTokensScreen()
+
+
+def _accounts() -> Screen:
+    from .screens.accounts import AccountsScreen
+
+    return AccountsScreen()
+
+
+def _audit_log() -> Screen:
+    from .screens.audit_log import AuditLogScreen
+
+    return AuditLogScreen()
 
 
 class TokensApp(App[None]):
-    """Personal API tokens.
+    """Personal API tokens, and the administrators' views.
 
-    Bindings (the footer shows those that work right now):
-        a: add a token · r: revoke the highlighted token · /: filter by label
-        v: show or hide revoked tokens · ?: help · ctrl+p: command palette · ctrl+q: quit
+    Bindings of the app (each section adds its own; the footer shows those that work right now):
+        ?: help · ctrl+p: command palette · ctrl+r: read again · ctrl+q: quit
     """
 
     TITLE = "tokens"
@@ -78,50 +86,51 @@ class TokensApp(App[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-medium"), (76, "-normal"), (150, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-low"), (24, "-tall")]
 
-    BINDINGS = [
-        Binding("a", "add_token", "Add", id="add-token"),
-        Binding("r", "revoke_token", "Revoke", id="revoke-token"),
-        Binding("slash", "filter", "Filter", id="filter"),
-        Binding("v", "toggle_revoked", "Revoked", id="toggle-revoked"),
-        # Not in the footer, which small terminals need for the keys above; help and palette offer it.
-        Binding("u", "sort_by_use", "Least used first", id="sort-least-used", show=False),
+    MODES: ClassVar[dict[str, str | Callable[[], Screen]]] = {
+        "tokens": MyTokensScreen,
+        "profile": ProfileScreen,
+        # The administrators' screens are imported when first shown.
+        "all": _all_tokens,
+        "accounts": _accounts,
+        "audit": _audit_log,
+    }
+    DEFAULT_MODE = "tokens"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Help", id="help"),
         Binding("ctrl+r", "reload", "Reload", id="reload", show=False),
-        Binding("escape", "clear_filter", "Clear filter", id="clear-filter", show=False),
     ]
-
-    show_revoked: reactive[bool] = reactive(defaults.SHOW_REVOKED, init=False)
-    filter_text: reactive[str] = reactive("", init=False)
-    #: The list's order: newest first, or (``u``) least used first.
-    least_used_first: reactive[bool] = reactive(False, init=False)
 
     def __init__(
         self,
         db: str | None = None,
         account: str | None = None,
         *,
+        login: str | None = None,
         clock: Callable[[], datetime] = store.utcnow,
         read_only: bool = False,
         config: Config | None = None,
     ) -> None:
+        """``login`` is who sits at the terminal (default: the login name); ``account`` an account
+        to act as, with its rights (administrators only, as ``sudo -u``)."""
         super().__init__()
-        #: Opened only to look: every changing action is hidden and refused (``tokens --read-only``).
+        #: Opened only to look: every changing action is hidden and refused (``tokens --read-only``,
+        #: or an SSH key allowed only to look).
         self.read_only = read_only
         self.now = clock
         self._db_arg = db
-        #: ``--account``: act as this account (allowed to administrators); else the login name.
+        self.login = login or store.login_name()
         self._as_account = account
-        self.account = account or store.login_name()
-        self.actor: store.Actor | None = None
         self.store: TokenStore | None = None
+        self.actor: Actor | None = None
+        self.is_admin = False
         self.location = store.describe(store.resolve_target(db)) if _cheap_target(db) else "database"
-        self.tokens: list[TokenInfo] = []
-        self.access: list[FormAccess] = []
-        self.loaded = False
-        self.error: str | None = None
+        self.sections: dict[str, SectionScreen] = {}
+        self._marker: int | None = None
+        #: How often the app has asked the store whether anything changed.
+        self.polls = 0
         shown = fmt.safe(self.account)
         self.sub_title = self._sub_title(shown if self.location == "database" else f"{shown} · {self.location}")
-        self._binding_state: tuple[object, ...] = (False, False)
         self._apply_config(config)
 
     def _sub_title(self, text: str) -> str:
@@ -162,7 +171,7 @@ class TokensApp(App[None]):
 
     def _check_binding_ids(self) -> None:
         """Name the keymap's unknown binding ids. Finding every id imports every screen, so this
-        waits until the list is on the screen (or has failed to come)."""
+        waits until the store has opened (or failed to)."""
         if not self.config.keymap or self._binding_ids_checked:
             return
         self._binding_ids_checked = True
@@ -196,33 +205,20 @@ class TokensApp(App[None]):
                 markup=False,
             )
 
-    # ------------------------------------------------------------------ layout
+    @property
+    def account(self) -> str:
+        """The account whose rights apply (known for sure once the store is open)."""
+        if self.actor is not None:
+            return self.actor.account
+        return self._as_account or self.login
 
-    def compose(self) -> ComposeResult:
-        yield TitleHeader()
-        with Horizontal(id="body"):
-            yield Sidebar(id="sidebar")
-            with ContentSwitcher(initial="tokens-page", id="pages"):
-                with Horizontal(id="tokens-page"):
-                    with Vertical(id="list-pane"):
-                        with Horizontal(id="list-header"):
-                            yield Static(Content("API tokens").stylize("bold"), id="page-title")
-                            yield Button("Add token", id="add-button", variant="primary", compact=True)
-                        yield Static(
-                            Content("Tokens let Power BI, scripts and other programs use your account."),
-                            id="page-intro",
-                        )
-                        yield PlainInput(placeholder="/ filter by label", id="filter", compact=True)
-                        yield Static(Content("Opening the database…"), id="list-message")
-                        yield TokenTable(id="token-table")
-                    yield DetailPanel(id="detail")
-                yield ProfilePage(id="profile-page")
-        yield Footer()
+    @property
+    def tokens(self) -> list[TokenInfo]:
+        """The acting account's own tokens, as My tokens last read them."""
+        screen = self.sections.get("tokens")
+        return screen.tokens if isinstance(screen, MyTokensScreen) else []
 
     def on_mount(self) -> None:
-        self.query_one(Sidebar).select("tokens")
-        if self.read_only:
-            self.query_one("#add-button").display = False
         self._tell_config_problems(self.config.problems)
         # After the first frame: importing the database layer would compete with painting it.
         self.call_after_refresh(self.open_store)
@@ -236,363 +232,199 @@ class TokensApp(App[None]):
         opened = TokenStore(self._db_arg)
         try:
             # Who is acting is decided once, here at the app's edge (or by the SSH key before the app
-            # started); every store call carries it. A read-only session creates nothing, not even
-            # its account: it just finds no tokens.
-            if self.actor is None:
-                self.actor = opened.resolve_actor(store.login_name(), self._as_account, create=not self.read_only)
+            # started); every store call carries it.
+            # A read-only session creates nothing, not even its account: it just finds no tokens.
+            actor = self.actor if self.actor is not None else opened.resolve_actor(
+                self.login, self._as_account, create=not self.read_only)
+            try:
+                is_admin = opened.get_account(actor).is_admin
+            except store.UnknownAccount:
+                if not self.read_only:
+                    raise
+                is_admin = False
+            self._marker = opened.change_marker()
         except BaseException:
             opened.close()
             raise
         self.store = opened
-        self.post_message(StoreOpened(opened.location, self.actor.account))
-        self._load()
+        self.post_message(StoreOpened(opened.location, actor, is_admin))
         # The dialogs stay out of the first frame, but are loaded now, long before a token is
         # made: once a token exists its secret must be shown, even if a newer release has been
         # installed over this one's files meanwhile.
         _preload_dialogs()
 
-    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
-    def reload_tokens(self, select_id: str | None = None) -> None:
-        self._load(select_id)
-
-    def _load(self, select_id: str | None = None) -> None:
-        assert self.store is not None
-        assert self.actor is not None
-        try:
-            tokens = self.store.list_tokens(self.actor, include_revoked=True)
-            access = self.store.account_access(self.actor)
-        except store.UnknownAccount:
-            if not self.read_only:
-                raise
-            tokens, access = [], []
-        if get_current_worker().is_cancelled:
-            return  # a newer read replaced this one; its answer must not overwrite the newer
-        self.post_message(TokensLoaded(tokens, access, select_id))
-
-    @work(thread=True, group="write", exit_on_error=False)
-    def create_token(self, request: AddTokenRequest) -> None:
-        assert self.store is not None
-        if self.read_only:
-            raise StoreError(READ_ONLY_REFUSAL)
-        try:
-            new = self.store.create_token(self.actor, request.label, request.scope, request.expires_at)  # type: ignore[arg-type]
-        except store.InvalidInput as exc:
-            self.post_message(AddRefused(request, str(exc)))
+    @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
+    def poll_changes(self) -> None:
+        """Ask the store whether anything changed since we last read (one primary-key read)."""
+        if self.store is None or self.actor is None or self._marker is None:
             return
-        # The secret travels in this one message to the reveal screen; the worker keeps nothing.
-        self.post_message(TokenCreated(new))
-        del new
-
-    @work(thread=True, group="write", exit_on_error=False)
-    def revoke_token(self, token: TokenInfo) -> None:
-        assert self.store is not None
-        if self.read_only:
-            raise StoreError(READ_ONLY_REFUSAL)
-        revoked = self.store.revoke(self.actor, token.id)  # type: ignore[arg-type]
-        self.post_message(TokenRevoked(revoked))
+        moved = self.store.changes_since(self._marker)
+        if moved is None:
+            return
+        self._marker = moved
+        # Rights may have changed too (made administrator, or no longer).
+        is_admin = self.store.get_account(self.actor).is_admin
+        self.post_message(DataChanged(is_admin))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """The one place where a failed store call becomes a message a person can read."""
+        """The app's own workers: opening the store, and asking for changes."""
         if event.state is not WorkerState.ERROR:
             return
-        error = event.worker.error
-        doing = {
-            "open_store": "Cannot open the tokens database",
-            "reload_tokens": READ_FAILED,
-            "create_token": "The token was not created",
-            "revoke_token": "The token was not revoked",
-        }.get(event.worker.name, "Something went wrong")
+        if event.worker.name == "open_store":
+            self.report_failure("Cannot open the tokens database", event.worker.error)
+        elif event.worker.name == "revoke_any":
+            self.report_failure("The token was not revoked", event.worker.error)
+        elif event.worker.name == "poll_changes" and self.store is not None:
+            # Said once, not every second: the next successful poll reads everything again.
+            if self._marker is not None:
+                self._marker = None
+                self.report_failure("Cannot check the database for changes", event.worker.error)
+
+    def report_failure(self, doing: str, error: BaseException | None, screen: SectionScreen | None = None) -> None:
+        """The one place a failed store call becomes a message a person can read."""
         if isinstance(error, StoreError):
             reason = str(error)
         else:
             reason = f"unexpected error ({type(error).__name__}); nothing was changed"
-        self.post_message(StoreFailed(doing, reason))
+        self.post_message(StoreFailed(doing, fmt.safe(reason)))
+        if screen is not None:
+            screen.store_failed(doing, fmt.safe(reason))
 
     # ------------------------------------------------------------------ messages from workers
-
-    def _refresh_periodically(self) -> None:
-        # Not while a modal is open: the person is busy with one token, the list can wait. Not
-        # while a read is still going either: on a slow database each timer tick would cancel the
-        # read before it, and the list would never catch up.
-        if self.store is not None and self.screen is self.screen_stack[0] and not self._loading():
-            self.reload_tokens()
-
-    def _loading(self) -> bool:
-        return any(worker.group in ("load", "store") and not worker.is_finished for worker in self.workers)
 
     def on_store_opened(self, message: StoreOpened) -> None:
         for warning in self.store.warnings if self.store is not None else ():
             self.notify(warning[0].upper() + warning[1:] + ".", title="Warning", severity="warning", markup=False,
                         timeout=15)
-        self.set_interval(REFRESH_SECONDS, self._refresh_periodically)
         self.location = message.location
-        self.account = message.account
+        self.actor = message.actor
+        self.is_admin = message.is_admin
         self.sub_title = self._sub_title(f"{fmt.safe(message.account)} · {message.location}")
+        self.call_after_refresh(self._check_binding_ids)
+        self.set_interval(POLL_SECONDS, self._poll)
+        for section in list(self.sections.values()):
+            section.store_opened()
+        self.refresh_bindings()
 
-    def _widgets_gone(self) -> bool:
-        """Whether the main screen's widgets are gone: a worker's answer that arrives while the app
-        shuts down has nothing left to show it in."""
-        return not self.query("#token-table")
-
-    def on_tokens_loaded(self, message: TokensLoaded) -> None:
-        if self._widgets_gone():
+    def _poll(self) -> None:
+        if self.store is None:
             return
-        first = not self.loaded
-        self.loaded = True
-        self.error = None
-        self.tokens = message.tokens
-        self.access = message.access
-        self._show_tokens(select_id=message.select_id)
-        self.query_one(ProfilePage).show(self.account, self.location, self.tokens, self.access)
-        if first and self.focused is None:
-            table = self.query_one(TokenTable)
-            (table if table.display else self.query_one("#add-button")).focus()
-        if first:
-            self.call_after_refresh(self._check_binding_ids)
-
-    def on_token_created(self, message: TokenCreated) -> None:
-        info = message.new.info
-        from .screens.reveal_secret import RevealSecretScreen
-
-        self.push_screen(RevealSecretScreen(info, message.new.secret))
-        message.new = None  # type: ignore[assignment]
-        self.reload_tokens(select_id=info.id)
-
-    def on_add_refused(self, message: AddRefused) -> None:
-        request = message.request
-        self._open_add(
-            label=request.label,
-            scope=request.scope,
-            expiry=request.expiry_choice,
-            error=message.reason,
-        )
-
-    def on_token_revoked(self, message: TokenRevoked) -> None:
-        self.notify(
-            f"Revoked “{fmt.safe(message.info.label)}”. Applications using it are refused from now on.",
-            title="Token revoked",
-            markup=False,
-        )
-        self.reload_tokens(select_id=message.info.id)
-
-    def on_store_failed(self, message: StoreFailed) -> None:
-        if self._widgets_gone():
+        if self._marker is None:
+            self._resync()
             return
-        message.reason = fmt.safe(message.reason)
-        if not self.loaded:
-            self.error = f"{message.doing}.\n{message.reason}"
-            self._show_tokens()
-            self.call_after_refresh(self._check_binding_ids)
-        elif self.store is not None and message.doing != READ_FAILED:
-            # A refused change often means another session changed the token: show what is true now.
-            self.reload_tokens()
-        self.notify(f"{message.doing}: {message.reason}", title="Error", severity="error", markup=False, timeout=8)
+        if any(w.group == "poll" and not w.is_finished for w in self.workers):
+            return  # the last look has not come back yet (a slow database): no pile of threads
+        self.polls += 1
+        self.poll_changes()
 
-    # ------------------------------------------------------------------ showing
+    @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
+    def _resync(self) -> None:
+        """After a failed poll: take the marker again and read everything once."""
+        assert self.store is not None and self.actor is not None
+        self._marker = self.store.change_marker()
+        self.post_message(DataChanged(self.store.get_account(self.actor).is_admin))
 
-    def visible_tokens(self) -> list[TokenInfo]:
-        needle = self.filter_text.strip().casefold()
-        shown = [
-            t
-            for t in self.tokens
-            if (self.show_revoked or t.revoked_at is None) and (not needle or needle in t.label.casefold())
-        ]
-        if self.least_used_first:
-            from .widgets.usage import least_used_first
-
-            return least_used_first(shown, self.now())
-        return shown
-
-    def _show_tokens(self, select_id: str | None = None) -> None:
-        table = self.query_one(TokenTable)
-        message = self.query_one("#list-message", Static)
-        rows = self.visible_tokens()
-        if self.error is not None:
-            text = Content.assemble((self.error, "$error"), "\n\nPress ctrl+r to try again, ctrl+q to quit.")
-        elif not self.loaded:
-            text = Content("Opening the database…")
-        elif not self.tokens:
-            text = Content(READ_ONLY_EMPTY if self.read_only else EMPTY_HINT)
-        elif not rows and self.filter_text:
-            text = Content(f"No token label contains “{fmt.safe(self.filter_text)}”. Press escape to clear the filter.")
-        elif not rows:
-            text = Content("All your tokens are revoked. Press v to show them"
-                           + ("." if self.read_only else ", or a to add a new one."))
-        else:
-            text = None
-        message.update(text or "")
-        message.display = text is not None
-        table.display = bool(rows)
-        table.set_rows(rows, keep_id=select_id)
-        self._show_detail(table.highlighted)
-        self._bindings_changed()
-
-    def _show_detail(self, token: TokenInfo | None) -> None:
-        panel = self.query_one(DetailPanel)
-        panel.display = token is not None
-        panel.show(token, self.access)
-
-    @on(TokenTable.Highlighted)
-    def _highlighted(self, event: TokenTable.Highlighted) -> None:
-        self._show_detail(event.token)
-        self._bindings_changed()
-
-    def _bindings_changed(self) -> None:
-        """Refresh the footer only when what it shows can change: rebuilding it on every cursor
-        move costs more than the move itself."""
-        token = self.query_one(TokenTable).highlighted if self.loaded else None
-        state = (self.store is not None, token is not None and token.revoked_at is None)
-        if state != self._binding_state:
-            self._binding_state = state
+    def on_data_changed(self, message: DataChanged) -> None:
+        was_admin = self.is_admin
+        self.is_admin = message.is_admin
+        for section in list(self.sections.values()):
+            section.data_changed()
+        if was_admin and not self.is_admin:
+            self.refresh_bindings()
+            if self.current_mode in ADMIN_SECTIONS:
+                self.notify("You are no longer an administrator.", severity="warning", markup=False)
+                self.action_show_page("tokens")
+        elif self.is_admin != was_admin:
             self.refresh_bindings()
 
-    @on(TokenTable.Selected)
-    def _selected(self, event: TokenTable.Selected) -> None:
-        self.query_one(DetailPanel).focus()
+    def on_store_failed(self, message: StoreFailed) -> None:
+        if message.doing == "Cannot open the tokens database":
+            tokens = self.sections.get("tokens")
+            if isinstance(tokens, MyTokensScreen):
+                tokens.opening_failed(f"{message.doing}.\n{message.reason}")
+            self.call_after_refresh(self._check_binding_ids)
+        self.notify(f"{message.doing}: {message.reason}", title="Error", severity="error", markup=False, timeout=8)
 
-    @on(DetailPanel.RevokeRequested)
-    def _revoke_requested(self, event: DetailPanel.RevokeRequested) -> None:
-        self._confirm_revoke(event.token)
-
-    @on(Button.Pressed, "#add-button")
-    def _add_pressed(self) -> None:
-        self.action_add_token()
-
-    @on(OptionList.OptionSelected, "#nav")
-    def _nav(self, event: OptionList.OptionSelected) -> None:
-        self.action_show_page(event.option.id or "tokens")
-
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        self.filter_text = event.value
-
-    @on(Input.Submitted, "#filter")
-    def _filter_submitted(self, event: Input.Submitted) -> None:
-        self.query_one(TokenTable).focus()
-
-    def watch_filter_text(self) -> None:
-        if self.is_mounted:
-            self._show_tokens()
-
-    def watch_show_revoked(self) -> None:
-        if self.is_mounted:
-            self._show_tokens()
-
-    def watch_least_used_first(self) -> None:
-        if self.is_mounted:
-            self._show_tokens()
-
-    def action_sort_by_use(self) -> None:
-        self.least_used_first = not self.least_used_first
-        order = "least used first" if self.least_used_first else "newest first"
-        self.notify(f"Tokens are listed {order}.", markup=False, timeout=2)
-
-    def select_token(self, token_id: str) -> None:
-        """Put the cursor on a token (revealing it if hidden by the filter or the toggle)."""
-        self.action_show_page("tokens")
-        if not any(t.id == token_id for t in self.visible_tokens()):
-            self.query_one("#filter", Input).value = ""
-            self.filter_text = ""
-            self.show_revoked = True
-        table = self.query_one(TokenTable)
-        self._show_tokens(select_id=token_id)
-        table.focus()
+    def data_written(self) -> None:
+        """This app changed something: ask at once rather than at the next tick."""
+        if self.store is not None and self._marker is not None:
+            self.poll_changes()
 
     # ------------------------------------------------------------------ actions
 
-    def _under_modal(self) -> bool:
-        """Whether a dialog is open (the command palette does not count: its commands act on the
-        screen beneath it)."""
-        return any(not isinstance(screen, CommandPalette) for screen in self.screen_stack[1:])
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if self.read_only and action in CHANGING_ACTIONS:
-            return False  # hidden from the footer and the palette, and the key does nothing
-        if action in MAIN_SCREEN_ACTIONS and self._under_modal():
-            return False  # one dialog at a time; keys belong to the open one
-        on_tokens = self.query_one("#pages", ContentSwitcher).current == "tokens-page"
-        if action == "revoke_token":
-            token = self.query_one(TokenTable).highlighted if self.loaded and on_tokens else None
-            if token is None or token.revoked_at is not None:
-                return None  # shown, but greyed out: there is nothing to revoke here
-        if action in ("toggle_revoked", "sort_by_use") and not on_tokens:
-            return None
-        if action == "add_token" and self.store is None:
-            return None
-        if action == "clear_filter":
-            return bool(self.filter_text) or self.focused is self.query_one("#filter", Input)
+        if "(" in action:  # asked with the action's whole text, e.g. "show_page('all')"
+            from textual.actions import parse
+
+            _, action, parameters = parse(action)
+        if not hasattr(self, f"action_{action}"):
+            return False  # a section's action, asked of the app: not here
+        if action == "show_page" and parameters and parameters[0] in ADMIN_SECTIONS and not self.is_admin:
+            return False
+        if action in ADMIN_ACTIONS and not self.is_admin:
+            return False
         return True
 
-    def action_add_token(self) -> None:
-        if self.read_only:
-            self.notify(READ_ONLY_REFUSAL, severity="warning", markup=False)
+    def action_show_page(self, page: str) -> None:
+        """Show a section of the sidebar."""
+        if page not in self.MODES:
             return
-        if self.store is None:
-            self.notify("The tokens database is not open.", severity="warning", markup=False)
+        if page in ADMIN_SECTIONS and not self.is_admin:
+            self.notify("Only administrators can see that.", severity="warning", markup=False)
             return
-        self._open_add()
+        if self.current_mode != page:
+            self.switch_mode(page)
+        self.call_after_refresh(self._focus_section)
 
-    def _open_add(self, *, label: str = "", scope: store.Scope = store.Scope.READ, expiry: str = defaults.EXPIRY,
-                  error: str | None = None) -> None:
-        from .screens.add_token import AddTokenScreen
+    def _focus_section(self) -> None:
+        section = self.sections.get(self.current_mode)
+        if section is not None and self.screen is section:
+            section.focus_page()
 
-        now = self.now()
-        labels = [t.label for t in self.tokens if t.is_active(now)]
-        self.push_screen(
-            AddTokenScreen(labels, label=label, scope=scope, expiry=expiry, error=error),
-            self._add_answered,
-        )
+    def select_token(self, token_id: str) -> None:
+        """Put the cursor on one of the account's own tokens."""
+        self.action_show_page("tokens")
+        screen = self.sections.get("tokens")
+        if isinstance(screen, MyTokensScreen):
+            screen.select_token(token_id)
 
-    def _add_answered(self, request: AddTokenRequest | None) -> None:
-        if request is None:
+    def action_check_token(self) -> None:
+        """Paste a token found somewhere: whose is it? (administrators)"""
+        if not self.is_admin or self.store is None:
+            self.notify("Only administrators can check any token.", severity="warning", markup=False)
             return
-        try:
-            _preload_dialogs()  # before the token exists: without them its secret could not be shown
-        except ImportError:
-            self.notify(
-                "The token was not created: tokens was updated while it was running. Quit (ctrl+q) and start it again.",
-                title="Error",
-                severity="error",
-                markup=False,
-                timeout=15,
-            )
-            return
-        self.create_token(request)
+        from .screens.check_token import CheckTokenScreen
 
-    def action_revoke_token(self) -> None:
-        token = self.query_one(TokenTable).highlighted
-        if token is not None:
-            self._confirm_revoke(token)
+        if not isinstance(self.screen, CheckTokenScreen):
+            self.push_screen(CheckTokenScreen(), self._check_answered)
 
-    def _confirm_revoke(self, token: TokenInfo) -> None:
-        if self.read_only:
-            self.notify(READ_ONLY_REFUSAL, severity="warning", markup=False)
+    def _check_answered(self, token: TokenInfo | None) -> None:
+        if token is None:
             return
-        if token.revoked_at is not None:
-            self.notify("This token is already revoked.", markup=False)
-            return
+        from .screens.confirm_revoke import ConfirmRevokeScreen
 
         def answered(confirmed: bool | None) -> None:
             if confirmed:
-                self.revoke_token(token)
-
-        from .screens.confirm_revoke import ConfirmRevokeScreen
+                self.revoke_any(token)
 
         self.push_screen(ConfirmRevokeScreen(token), answered)
 
-    def action_filter(self) -> None:
-        self.action_show_page("tokens")
-        self.query_one("#filter", Input).focus()
+    @work(thread=True, group="write", exit_on_error=False)
+    def revoke_any(self, token: TokenInfo) -> None:
+        """Revoke a token found by Check a token (any account's: administrators)."""
+        assert self.store is not None and self.actor is not None
+        if self.read_only:
+            raise StoreError(READ_ONLY_REFUSAL)
+        self.post_message(TokenRevoked(self.store.revoke(self.actor, token.id)))
 
-    def action_clear_filter(self) -> None:
-        self.query_one("#filter", Input).value = ""
-        self.filter_text = ""
-        self.query_one(TokenTable).focus()
-
-    def action_toggle_revoked(self) -> None:
-        self.show_revoked = not self.show_revoked
-        shown = "shown" if self.show_revoked else "hidden"
-        self.notify(f"Revoked tokens are {shown}.", markup=False, timeout=2)
+    def on_token_revoked(self, message: TokenRevoked) -> None:
+        info = message.info
+        self.notify(
+            f"Revoked “{fmt.safe(info.label)}” of {fmt.safe(info.account)}. Applications using it are refused from now on.",
+            title="Token revoked",
+            markup=False,
+        )
+        self.data_written()
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen
@@ -604,21 +436,14 @@ class TokensApp(App[None]):
         if any(worker.group == "store" and worker.is_running for worker in self.workers):
             return  # still opening
         if self.store is None:
-            self.error = None
-            self.loaded = False
-            self._show_tokens()
+            tokens = self.sections.get("tokens")
+            if isinstance(tokens, MyTokensScreen):
+                tokens.reopening()
             self.open_store()
-        else:
-            self.reload_tokens()
-
-    def action_show_page(self, page: str) -> None:
-        switcher = self.query_one("#pages", ContentSwitcher)
-        switcher.current = "profile-page" if page == "profile" else "tokens-page"
-        self.query_one(Sidebar).select(page)
-        if page == "tokens":
-            self.query_one(TokenTable).focus()
-        else:
-            self.query_one("#nav", OptionList).focus()  # nothing on the profile page takes keys
+            return
+        section = self.sections.get(self.current_mode)
+        if section is not None and section.may_show():
+            section.read_again()
 
     def on_resize(self, event: events.Resize) -> None:
         from .screens.too_small import fit_to_terminal
@@ -655,17 +480,17 @@ def _allows_screenshot(screen: Screen) -> bool:
     return allows_screenshot(screen)
 
 
-def _cheap_target(db: str | None) -> bool:
-    """Describing a URL needs SQLAlchemy; a path does not. Only describe before first paint if cheap."""
-    target = store.resolve_target(db)
-    return not isinstance(target, str)
-
-
 def _preload_dialogs() -> None:
     from .screens import add_token, confirm_revoke, reveal_secret  # noqa: F401
 
     # Textual loads its widgets lazily too; make sure those the reveal draws are loaded.
     from textual.widgets import Button, Footer, Static  # noqa: F401
+
+
+def _cheap_target(db: str | None) -> bool:
+    """Describing a URL needs SQLAlchemy; a path does not. Only describe before first paint if cheap."""
+    target = store.resolve_target(db)
+    return not isinstance(target, str)
 
 
 def run(db: str | None = None, account: str | None = None, *, read_only: bool = False,

@@ -27,14 +27,21 @@ ACTIONS = (
     ("Show or hide revoked tokens", "Toggle revoked tokens in the list", "toggle_revoked"),
     ("Sort by least used", "Tokens used on the fewest of the last 30 days first; again for newest first",
      "sort_by_use"),
-    ("Reload", "Read the tokens from the database again (also done every 30 seconds)", "reload"),
+    ("Reload", "Read the section again (changes made elsewhere show within 2 seconds anyway)", "reload"),
     ("Go to API tokens", "The token list", "show_page('tokens')"),
     ("Go to Profile", "Your account and its permissions", "show_page('profile')"),
     ("Help", "Keys and how tokens work", "help"),
     ("Command palette", "Every action by name, and any token by label or id", "command_palette"),
     ("Quit", "Quit the app", "quit"),
 )
-_WORDS = {action: (title, help_text) for title, help_text, action in ACTIONS}
+#: (title, help, action) offered to administrators only.
+ADMIN_ACTIONS = (
+    ("Go to All tokens", "Every account's tokens, filtered by the database", "show_page('all')"),
+    ("Go to Accounts", "Add, disable and enable accounts; administrators and grants", "show_page('accounts')"),
+    ("Go to Audit log", "Who did what, newest first", "show_page('audit')"),
+    ("Check a token", "Paste a token found in a log: whose is it? (offers to revoke it)", "check_token"),
+)
+_WORDS = {action: (title, help_text) for title, help_text, action in ACTIONS + ADMIN_ACTIONS}
 
 #: Actions the palette does not offer again: Textual lists Quit itself, and the palette is open.
 _NOT_OFFERED = frozenset({"command_palette", "quit", "help_quit"})
@@ -79,7 +86,8 @@ class TokenCommands(Provider):
             yield title, help_text, _runner(app, binding.action, active.node)
         if screen is app.screen_stack[0]:
             # The main screen's actions that no key is bound to (going to a page).
-            for title, help_text, action in ACTIONS:
+            # Administrators' ones only for administrators (the app's check_action says so).
+            for title, help_text, action in ACTIONS + ADMIN_ACTIONS:
                 if action not in seen and action not in _NOT_OFFERED and app.check_action(action, ()):
                     seen.add(action)
                     yield title, help_text, _runner(app, action, app)

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from textual.message import Message
 
-from store import FormAccess, NewToken, Scope, TokenInfo
+from store import Actor, FormAccess, NewToken, Scope, TokenInfo
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,10 +23,22 @@ class AddTokenRequest:
 
 @dataclass
 class StoreOpened(Message):
-    """The database is open and the account exists."""
+    """The database is open and who is acting is known."""
 
     location: str
-    account: str
+    actor: Actor
+    is_admin: bool
+
+    @property
+    def account(self) -> str:
+        return self.actor.account
+
+
+@dataclass
+class DataChanged(Message):
+    """Someone (this app, another one, the command line, another host) committed a change."""
+
+    is_admin: bool
 
 
 @dataclass

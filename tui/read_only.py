@@ -7,6 +7,20 @@ A new changing action must be added to this set.
 
 from __future__ import annotations
 
-CHANGING_ACTIONS = frozenset({"add_token", "revoke_token"})
+from typing import Any
+
+CHANGING_ACTIONS = frozenset({
+    # My tokens
+    "add_token", "revoke_token",
+    # All tokens, Check a token (administrators)
+    "revoke_any", "bulk_revoke",
+    # Accounts (administrators)
+    "add_account", "toggle_disabled", "toggle_admin", "edit_grants",
+})
 REFUSAL = "This session is read-only: nothing can be changed here."
 EMPTY_HINT = "No tokens yet. This session is read-only: tokens are added elsewhere."
+
+
+def refuses(node: Any, action: str) -> bool:
+    """Whether ``node``'s app is read-only and ``action`` would change something."""
+    return bool(getattr(node.app, "read_only", False)) and action.removeprefix("app.") in CHANGING_ACTIONS

@@ -103,10 +103,13 @@ def app_command(tmp_path: Path, database: Path) -> str:
         "TOKENS_ARGON2_PROFILE": "CHEAPEST",
         "TOKENS_ALLOW_INSECURE_HASHING": "1",
         "TOKENS_DEBUG": "1",
+        # The person at the terminal is alice: the app acts as its login name.
+        "LOGNAME": ACCOUNT,
+        "USER": ACCOUNT,
     }
     # COLUMNS and LINES, if the test runner has them, would override the pane's real size.
     command = "exec env -u TOKENS_DB -u COLUMNS -u LINES " + " ".join(f"{k}={shlex.quote(v)}" for k, v in environment.items())
-    command += " " + shlex.join([tokens_program(), "--db", str(database), "--account", ACCOUNT])
+    command += " " + shlex.join([tokens_program(), "--db", str(database)])
     return command
 
 

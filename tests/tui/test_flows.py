@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from store import Actor
-
 import pytest
 
-from store import TokenStore, TokenStatus
+from store import Actor, TokenStatus, TokenStore
 from tui.app import TokensApp
 from tui.screens.add_token import AddTokenScreen
 from tui.screens.confirm_revoke import ConfirmRevokeScreen
@@ -15,13 +13,15 @@ from tui.widgets.token_table import TokenTable
 
 from tui_helpers import screen_text, settle, wait_for
 
+ALICE = Actor("alice")
+
 
 @pytest.fixture
 def db_path(tmp_path) -> str:  # type: ignore[no-untyped-def]
     path = str(tmp_path / "tokens.db")
     with TokenStore(path) as s:
         s.ensure_account("alice")
-        s.seed_demo(Actor("alice"))
+        s.seed_demo(ALICE)
     return path
 
 
@@ -46,7 +46,7 @@ def palette_titles(app: TokensApp) -> list[str]:
 
 
 async def test_add_reveal_copy_close(db_path) -> None:
-    app = TokensApp(db=db_path, account="alice")
+    app = TokensApp(db=db_path, login="alice")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("a")
@@ -88,7 +88,7 @@ async def test_add_reveal_copy_close(db_path) -> None:
 
 
 async def test_secret_never_reaches_a_notification(db_path) -> None:
-    app = TokensApp(db=db_path, account="alice")
+    app = TokensApp(db=db_path, login="alice")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("a", *"Notify check", "enter")
@@ -104,8 +104,8 @@ async def test_secret_never_reaches_a_notification(db_path) -> None:
 
 async def test_a_duplicate_label_is_refused_inline(db_path) -> None:
     with TokenStore(db_path) as s:
-        s.create_token(Actor("alice"), "Power BI desktop", "read")
-    app = TokensApp(db=db_path, account="alice")
+        s.create_token(ALICE, "Power BI desktop", "read")
+    app = TokensApp(db=db_path, login="alice")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("a", *"power bi DESKTOP", "enter")
@@ -115,17 +115,17 @@ async def test_a_duplicate_label_is_refused_inline(db_path) -> None:
         await pilot.press("escape")
         await settle(pilot)
     with TokenStore(db_path) as check:
-        assert len(check.list_tokens(Actor("alice"), include_revoked=True)) == 5
+        assert len(check.list_tokens(ALICE, include_revoked=True)) == 5
 
 
 async def test_a_duplicate_the_store_finds_reopens_the_form_with_the_reason(db_path) -> None:
-    app = TokensApp(db=db_path, account="alice")
+    app = TokensApp(db=db_path, login="alice")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("a")
         # Another session takes the label while this form is open.
         with TokenStore(db_path) as other:
-            other.create_token(Actor("alice"), "Race label", "read")
+            other.create_token(ALICE, "Race label", "read")
         await pilot.press(*"Race label", "enter")
         await settle(pilot)
         assert isinstance(app.screen, AddTokenScreen)
@@ -135,7 +135,7 @@ async def test_a_duplicate_the_store_finds_reopens_the_form_with_the_reason(db_p
 
 
 async def test_revoke_then_confirm(db_path) -> None:
-    app = TokensApp(db=db_path, account="alice")
+    app = TokensApp(db=db_path, login="alice")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         table = app.query_one(TokenTable)
@@ -156,11 +156,11 @@ async def test_revoke_then_confirm(db_path) -> None:
         assert table.highlighted.id == target.id
         assert "Nothing: the token is revoked." in screen_text(app)
     with TokenStore(db_path) as check:
-        assert check.get_token(Actor("alice"), target.id).revoked_at is not None
+        assert check.get_token(ALICE, target.id).revoked_at is not None
 
 
 async def test_revoke_from_the_panel_button(db_path) -> None:
-    app = TokensApp(db=db_path, account="alice")
+    app = TokensApp(db=db_path, login="alice")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         target = app.query_one(TokenTable).highlighted
@@ -169,12 +169,12 @@ async def test_revoke_from_the_panel_button(db_path) -> None:
         await pilot.press("y")
         await settle(pilot)
     with TokenStore(db_path) as check:
-        assert check.get_token(Actor("alice"), target.id).revoked_at is not None
+        assert check.get_token(ALICE, target.id).revoked_at is not None
 
 
 @pytest.mark.parametrize("keys", [("escape",), ("enter",), ("n",)])
 async def test_revoke_then_cancel_changes_nothing(db_path, keys) -> None:
-    app = TokensApp(db=db_path, account="alice")
+    app = TokensApp(db=db_path, login="alice")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         target = app.query_one(TokenTable).highlighted
@@ -184,16 +184,16 @@ async def test_revoke_then_cancel_changes_nothing(db_path, keys) -> None:
         await settle(pilot)
         assert not isinstance(app.screen, ConfirmRevokeScreen)
     with TokenStore(db_path) as check:
-        assert check.get_token(Actor("alice"), target.id).revoked_at is None
+        assert check.get_token(ALICE, target.id).revoked_at is None
 
 
 async def test_store_refusal_during_revoke_is_a_message(db_path) -> None:
-    app = TokensApp(db=db_path, account="alice")
+    app = TokensApp(db=db_path, login="alice")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         target = app.query_one(TokenTable).highlighted
         with TokenStore(db_path) as other:
-            other.revoke(Actor("alice"), target.id)  # revoked elsewhere meanwhile
+            other.revoke(ALICE, target.id)  # revoked elsewhere meanwhile
         await pilot.press("r", "y")
         await settle(pilot)
         assert app.is_running
@@ -204,17 +204,14 @@ async def test_store_refusal_during_revoke_is_a_message(db_path) -> None:
         assert row.status() is TokenStatus.REVOKED
 
 
-async def test_the_list_catches_up_with_changes_made_elsewhere(db_path, monkeypatch) -> None:
-    import tui.app
-
-    monkeypatch.setattr(tui.app, "REFRESH_SECONDS", 0.2)
-    app = TokensApp(db=db_path, account="alice")
+async def test_the_list_catches_up_with_changes_made_elsewhere(db_path) -> None:
+    app = TokensApp(db=db_path, login="alice")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         target = app.query_one(TokenTable).highlighted
         with TokenStore(db_path) as other:
-            other.revoke(Actor("alice"), target.id)
-            other.create_token(Actor("alice"), "Made in another session", "read")
+            other.revoke(ALICE, target.id)
+            other.create_token(ALICE, "Made in another session", "read")
         await wait_for(pilot, lambda: any(t.label == "Made in another session" for t in app.query_one(TokenTable).rows))
         await settle(pilot)
         rows = {t.label: t for t in app.query_one(TokenTable).rows}
@@ -222,42 +219,34 @@ async def test_the_list_catches_up_with_changes_made_elsewhere(db_path, monkeypa
         assert rows[target.label].status() is TokenStatus.REVOKED
 
 
-async def test_a_slow_read_is_not_cancelled_by_the_next_timer_tick(db_path, monkeypatch) -> None:
+async def test_a_slow_read_is_not_cancelled_by_changes_seen_meanwhile(db_path, monkeypatch) -> None:
     import threading
 
-    import tui.app
-
-    monkeypatch.setattr(tui.app, "REFRESH_SECONDS", 0.05)
-    app = TokensApp(db=db_path, account="alice")
+    app = TokensApp(db=db_path, login="alice")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         release = threading.Event()
         reads = []
-        ticks = []
         real_list = app.store.list_tokens
-        real_tick = app._refresh_periodically
 
         def slow_list(*args, **kwargs):  # type: ignore[no-untyped-def]
             reads.append(1)
-            release.wait(30)  # a database far slower than the timer
+            release.wait(30)  # a database far slower than the app's look for changes each second
             return real_list(*args, **kwargs)
 
-        def counted_tick() -> None:
-            ticks.append(1)
-            real_tick()
-
         monkeypatch.setattr(app.store, "list_tokens", slow_list)
-        monkeypatch.setattr(app, "_refresh_periodically", counted_tick)
-        app.set_interval(0.05, app._refresh_periodically)
         with TokenStore(db_path) as other:
-            other.create_token(Actor("alice"), "Made while reading", "read")
-        try:
-            await wait_for(pilot, lambda: len(ticks) >= 5 and reads)
-            started = [w for w in app.workers if w.name == "reload_tokens"]
-            assert len(started) == 1, "each tick started another read"
-        finally:
-            release.set()
-        await wait_for(pilot, lambda: any(t.label == "Made while reading" for t in app.query_one(TokenTable).rows))
+            other.create_token(ALICE, "Made while reading", "read")
+            try:
+                await wait_for(pilot, lambda: bool(reads))
+                polls = app.polls
+                other.create_token(ALICE, "Made while still reading", "read")
+                await wait_for(pilot, lambda: app.polls >= polls + 2)
+                started = [w for w in app.workers if w.name == "reload_tokens"]
+                assert len(started) == 1, "each change seen started another read"
+            finally:
+                release.set()
+        await wait_for(pilot, lambda: {"Made while reading", "Made while still reading"} <= {t.label for t in app.query_one(TokenTable).rows})
         assert not any(w.is_cancelled for w in app.workers)
 
 
@@ -266,8 +255,8 @@ async def test_revoking_a_token_with_markup_in_its_label_shows_it_literally(tmp_
     path = str(tmp_path / "tokens.db")
     with TokenStore(path) as s:
         s.ensure_account("alice")
-        s.create_token(Actor("alice"), label, "read")
-    app = TokensApp(db=path, account="alice")
+        s.create_token(ALICE, label, "read")
+    app = TokensApp(db=path, login="alice")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("r")

@@ -3,6 +3,8 @@ a few lines about tokens, scrolling at once, a filter, and easy to leave."""
 
 from __future__ import annotations
 
+from store import Actor
+
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,8 @@ from tui.widgets.token_table import TokenTable
 from tui_helpers import settle, wait_for
 
 APPS = Path(__file__).parent / "snapshot_apps"
+
+ALICE = Actor("alice")
 
 
 def flat(text: str) -> str:
@@ -35,7 +39,7 @@ def demo_db(tmp_path) -> str:  # type: ignore[no-untyped-def]
     path = str(tmp_path / "tokens.db")
     with TokenStore(path) as s:
         s.ensure_account("alice")
-        s.seed_demo(Actor("alice"))
+        s.seed_demo(ALICE)
     return path
 
 
@@ -51,8 +55,8 @@ async def open_help(pilot) -> None:  # type: ignore[no-untyped-def]
 
 
 async def test_lists_the_main_screens_keys_from_its_bindings(demo_db) -> None:
-    app = TokensApp(db=demo_db, account="alice")
-    async with app.run_test(size=(120, 70)) as pilot:  # tall enough for all of it without scrolling
+    app = TokensApp(db=demo_db, login="alice")
+    async with app.run_test(size=(120, 60)) as pilot:
         await open_help(pilot)
         text = flat(screen_text(app))
         assert "a Create a new API token" in text
@@ -69,7 +73,7 @@ async def test_lists_the_main_screens_keys_from_its_bindings(demo_db) -> None:
 
 
 async def test_a_rebound_key_shows_as_rebound(demo_db) -> None:
-    app = TokensApp(db=demo_db, account="alice")
+    app = TokensApp(db=demo_db, login="alice")
     async with app.run_test(size=(120, 60)) as pilot:
         app.set_keymap({"add-token": "n"})
         await open_help(pilot)
@@ -115,7 +119,7 @@ async def test_escape_q_and_question_mark_close(key: str) -> None:
 
 
 async def test_fits_80_by_24_and_scrolls_at_once_with_every_scroll_key(demo_db) -> None:
-    app = TokensApp(db=demo_db, account="alice")
+    app = TokensApp(db=demo_db, login="alice")
     async with app.run_test(size=(80, 24)) as pilot:
         await open_help(pilot)
         text = flat(screen_text(app))
@@ -141,7 +145,7 @@ async def test_fits_80_by_24_and_scrolls_at_once_with_every_scroll_key(demo_db) 
 
 
 async def test_slash_filters_and_escape_clears_then_closes(demo_db) -> None:
-    app = TokensApp(db=demo_db, account="alice")
+    app = TokensApp(db=demo_db, login="alice")
     async with app.run_test(size=(80, 24)) as pilot:
         await open_help(pilot)
         await pilot.press("slash", *"revok")
@@ -158,7 +162,7 @@ async def test_slash_filters_and_escape_clears_then_closes(demo_db) -> None:
 
 
 async def test_a_filter_that_matches_nothing_says_so(demo_db) -> None:
-    app = TokensApp(db=demo_db, account="alice")
+    app = TokensApp(db=demo_db, login="alice")
     async with app.run_test(size=(80, 24)) as pilot:
         await open_help(pilot)
         await pilot.press("slash", *"zzqx")
@@ -171,7 +175,7 @@ async def test_a_filter_that_matches_nothing_says_so(demo_db) -> None:
 
 
 async def test_help_over_the_table_does_not_move_the_list(demo_db) -> None:
-    app = TokensApp(db=demo_db, account="alice")
+    app = TokensApp(db=demo_db, login="alice")
     async with app.run_test(size=(80, 24)) as pilot:
         await open_help(pilot)
         await pilot.press("j", "j", "G")

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from store import Actor
-
 import pytest
 from sqlalchemy import text
 
-from store import Scope, TokenStore
+from store import Actor, Scope, TokenStore
 from tui.app import TokensApp
 from tui.widgets.detail_panel import DetailPanel
 from tui.widgets.token_table import TokenTable
@@ -21,6 +19,8 @@ HOSTILE_LABELS = (
     "[B]bold[/B] and [red]red",
 )
 
+ALICE = Actor("alice")
+
 
 @pytest.fixture
 def db_path(tmp_path) -> str:  # type: ignore[no-untyped-def]
@@ -31,12 +31,12 @@ def db_path(tmp_path) -> str:  # type: ignore[no-untyped-def]
 def demo_db(db_path) -> str:  # type: ignore[no-untyped-def]
     with TokenStore(db_path) as s:
         s.ensure_account("alice")
-        s.seed_demo(Actor("alice"))
+        s.seed_demo(ALICE)
     return db_path
 
 
 async def test_opens_on_api_tokens_with_the_list_newest_first(demo_db) -> None:
-    app = TokensApp(db=demo_db, account="alice")
+    app = TokensApp(db=demo_db, login="alice")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         table = app.query_one(TokenTable)
@@ -54,7 +54,7 @@ async def test_opens_on_api_tokens_with_the_list_newest_first(demo_db) -> None:
 
 
 async def test_detail_panel_shows_what_a_read_only_token_can_really_do(demo_db) -> None:
-    app = TokensApp(db=demo_db, account="alice")
+    app = TokensApp(db=demo_db, login="alice")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         table = app.query_one(TokenTable)
@@ -75,7 +75,7 @@ async def test_detail_panel_shows_what_a_read_only_token_can_really_do(demo_db) 
 
 
 async def test_a_revoked_token_can_do_nothing_and_offers_no_revoke(demo_db) -> None:
-    app = TokensApp(db=demo_db, account="alice")
+    app = TokensApp(db=demo_db, login="alice")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         table = app.query_one(TokenTable)
@@ -85,11 +85,11 @@ async def test_a_revoked_token_can_do_nothing_and_offers_no_revoke(demo_db) -> N
         shown = screen_text(app)
         assert "Nothing: the token is revoked." in shown
         assert not app.query_one("#revoke-button").display
-        assert app.check_action("revoke_token", ()) is None
+        assert app.screen.check_action("revoke_token", ()) is None
 
 
 async def test_keyboard_moves_through_the_list(demo_db) -> None:
-    app = TokensApp(db=demo_db, account="alice")
+    app = TokensApp(db=demo_db, login="alice")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         table = app.query_one(TokenTable)
@@ -106,7 +106,7 @@ async def test_keyboard_moves_through_the_list(demo_db) -> None:
 
 
 async def test_filter_by_label_and_clear_it_with_escape(demo_db) -> None:
-    app = TokensApp(db=demo_db, account="alice")
+    app = TokensApp(db=demo_db, login="alice")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         table = app.query_one(TokenTable)
@@ -122,7 +122,7 @@ async def test_filter_by_label_and_clear_it_with_escape(demo_db) -> None:
 
 
 async def test_filter_with_no_match_says_so(demo_db) -> None:
-    app = TokensApp(db=demo_db, account="alice")
+    app = TokensApp(db=demo_db, login="alice")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("slash", *"zzz")
@@ -131,7 +131,7 @@ async def test_filter_with_no_match_says_so(demo_db) -> None:
 
 
 async def test_revoked_tokens_hide_and_show_with_v(demo_db) -> None:
-    app = TokensApp(db=demo_db, account="alice")
+    app = TokensApp(db=demo_db, login="alice")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         table = app.query_one(TokenTable)
@@ -145,7 +145,7 @@ async def test_revoked_tokens_hide_and_show_with_v(demo_db) -> None:
 
 
 async def test_empty_list_says_how_to_add_the_first_token(db_path) -> None:
-    app = TokensApp(db=db_path, account="newcomer")
+    app = TokensApp(db=db_path, login="newcomer")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         shown = screen_text(app)
@@ -155,7 +155,7 @@ async def test_empty_list_says_how_to_add_the_first_token(db_path) -> None:
 
 async def test_unreachable_database_is_a_message_not_a_crash(tmp_path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)  # a short path, so the message fits on one line
-    app = TokensApp(db="missing-dir/tokens.db", account="alice")
+    app = TokensApp(db="missing-dir/tokens.db", login="alice")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         shown = screen_text(app)
@@ -170,7 +170,7 @@ async def test_unreachable_database_is_a_message_not_a_crash(tmp_path, monkeypat
 async def test_corrupt_database_is_a_message_not_a_crash(tmp_path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "tokens.db").write_bytes(b"this is not a database at all" * 100)
-    app = TokensApp(db="tokens.db", account="alice")
+    app = TokensApp(db="tokens.db", login="alice")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         assert "not a tokens database" in screen_text(app)
@@ -181,9 +181,9 @@ async def test_corrupt_database_is_a_message_not_a_crash(tmp_path, monkeypatch) 
 async def test_markup_in_a_label_is_shown_literally(db_path, label) -> None:
     with TokenStore(db_path) as s:
         s.ensure_account("alice")
-        s.seed_demo(Actor("alice"))
-        s.create_token(Actor("alice"), label, "read")
-    app = TokensApp(db=db_path, account="alice")
+        s.seed_demo(ALICE)
+        s.create_token(ALICE, label, "read")
+    app = TokensApp(db=db_path, login="alice")
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
         table = app.query_one(TokenTable)
@@ -198,12 +198,12 @@ async def test_control_characters_forced_into_the_database_never_reach_the_termi
     hostile = "evil\x1b]52;c;ZXZpbA==\x07\x1b[2Jlabel"
     with TokenStore(db_path) as s:
         s.ensure_account("alice")
-        made = s.create_token(Actor("alice"), "placeholder", "read")
+        made = s.create_token(ALICE, "placeholder", "read")
         # Validation refuses such a label; simulate a row written by something else.
         with s._engine.begin() as connection:
             connection.execute(text("UPDATE token SET label = :label WHERE id = :id"),
                                {"label": hostile, "id": made.info.id})
-    app = TokensApp(db=db_path, account="alice")
+    app = TokensApp(db=db_path, login="alice")
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         shown = screen_text(app)
@@ -212,7 +212,7 @@ async def test_control_characters_forced_into_the_database_never_reach_the_termi
 
 
 async def test_profile_page_lists_the_accounts_own_permissions(demo_db) -> None:
-    app = TokensApp(db=demo_db, account="alice")
+    app = TokensApp(db=demo_db, login="alice")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+p")
@@ -229,9 +229,9 @@ async def test_palette_shows_hostile_labels_literally_and_jumps_to_the_token(db_
     with TokenStore(db_path) as s:
         s.ensure_account("alice")
         for label in HOSTILE_LABELS:
-            s.create_token(Actor("alice"), label, "read")
-        s.create_token(Actor("alice"), "Zebra target", "read")
-    app = TokensApp(db=db_path, account="alice")
+            s.create_token(ALICE, label, "read")
+        s.create_token(ALICE, "Zebra target", "read")
+    app = TokensApp(db=db_path, login="alice")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+p")
@@ -251,7 +251,7 @@ async def test_palette_shows_hostile_labels_literally_and_jumps_to_the_token(db_
 
 
 async def test_usable_at_80_by_24(demo_db) -> None:
-    app = TokensApp(db=demo_db, account="alice")
+    app = TokensApp(db=demo_db, login="alice")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         shown = screen_text(app)
@@ -263,7 +263,7 @@ async def test_usable_at_80_by_24(demo_db) -> None:
 
 
 async def test_a_read_only_database_is_a_clear_message_when_adding(demo_db) -> None:
-    app = TokensApp(db=f"sqlite:///file:{demo_db}?mode=ro&uri=true", account="alice")
+    app = TokensApp(db=f"sqlite:///file:{demo_db}?mode=ro&uri=true", login="alice")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert len(app.query_one(TokenTable).rows) == 4  # reading works
@@ -273,11 +273,11 @@ async def test_a_read_only_database_is_a_clear_message_when_adding(demo_db) -> N
         assert any("The token was not created" in m and "read-only" in m for m in messages), messages
         assert app.is_running
     with TokenStore(demo_db) as check:
-        assert "Read-only check" not in [t.label for t in check.list_tokens(Actor("alice"))]
+        assert "Read-only check" not in [t.label for t in check.list_tokens(ALICE)]
 
 
 async def test_it_lays_out_again_on_resize(demo_db) -> None:
-    app = TokensApp(db=demo_db, account="alice")
+    app = TokensApp(db=demo_db, login="alice")
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
         panel = app.query_one(DetailPanel)
@@ -297,8 +297,8 @@ async def test_the_palette_offers_at_most_fifty_tokens_for_a_query(db_path) -> N
     with TokenStore(db_path) as s:
         s.ensure_account("alice")
         for n in range(TOKEN_HITS + 10):
-            s.create_token(Actor("alice"), f"Script {n:03}", "read")
-    app = TokensApp(db=db_path, account="alice")
+            s.create_token(ALICE, f"Script {n:03}", "read")
+    app = TokensApp(db=db_path, login="alice")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         provider = TokenCommands(app.screen)
@@ -312,7 +312,7 @@ async def test_no_dialog_opens_on_top_of_another(demo_db) -> None:
     from tui.screens.add_token import AddTokenScreen
     from tui.screens.confirm_revoke import ConfirmRevokeScreen
 
-    app = TokensApp(db=demo_db, account="alice")
+    app = TokensApp(db=demo_db, login="alice")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("r")
@@ -329,7 +329,7 @@ async def test_no_dialog_opens_on_top_of_another(demo_db) -> None:
 async def test_the_profile_page_does_not_act_on_hidden_tokens(demo_db) -> None:
     from tui.screens.confirm_revoke import ConfirmRevokeScreen
 
-    app = TokensApp(db=demo_db, account="alice")
+    app = TokensApp(db=demo_db, login="alice")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await app.run_action("show_page('profile')")
@@ -337,5 +337,5 @@ async def test_the_profile_page_does_not_act_on_hidden_tokens(demo_db) -> None:
         await pilot.press("r", "v")
         await pilot.pause()
         assert not isinstance(app.screen, ConfirmRevokeScreen)
-        assert app.show_revoked  # v did nothing here
-        assert app.focused is app.query_one("#nav")
+        assert app.sections["tokens"].show_revoked  # v did nothing here
+        assert app.focused is app.screen.query_one("#nav")

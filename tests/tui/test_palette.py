@@ -12,13 +12,15 @@ from tui.widgets.token_table import TokenTable
 
 from tui_helpers import screen_text, settle, wait_for
 
+ALICE = Actor("alice")
+
 
 @pytest.fixture
 def demo_db(tmp_path) -> str:  # type: ignore[no-untyped-def]
     path = str(tmp_path / "tokens.db")
     with TokenStore(path) as s:
         s.ensure_account("alice")
-        s.seed_demo(Actor("alice"))
+        s.seed_demo(ALICE)
     return path
 
 
@@ -35,7 +37,7 @@ def test_show_token_is_a_prefix_to_the_part_looked_for() -> None:
 
 
 async def test_finds_tokens_by_any_part_of_the_label_or_the_id(demo_db) -> None:
-    app = TokensApp(db=demo_db, account="alice")
+    app = TokensApp(db=demo_db, login="alice")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         provider = TokenCommands(app.screen)
@@ -52,7 +54,7 @@ async def test_finds_tokens_by_any_part_of_the_label_or_the_id(demo_db) -> None:
 
 
 async def test_typing_show_token_in_the_palette_jumps_to_it(demo_db) -> None:
-    app = TokensApp(db=demo_db, account="alice")
+    app = TokensApp(db=demo_db, login="alice")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+p", *"show token excel")
@@ -62,7 +64,7 @@ async def test_typing_show_token_in_the_palette_jumps_to_it(demo_db) -> None:
 
 
 async def test_offers_every_action_of_the_main_screen(demo_db) -> None:
-    app = TokensApp(db=demo_db, account="alice")
+    app = TokensApp(db=demo_db, login="alice")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         provider = TokenCommands(app.screen)
@@ -85,7 +87,7 @@ async def test_offers_every_action_of_the_main_screen(demo_db) -> None:
 async def test_over_a_dialog_it_offers_the_dialogs_actions_not_the_lists(demo_db) -> None:
     from tui.screens.confirm_revoke import ConfirmRevokeScreen
 
-    app = TokensApp(db=demo_db, account="alice")
+    app = TokensApp(db=demo_db, login="alice")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("r")

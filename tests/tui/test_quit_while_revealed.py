@@ -34,7 +34,7 @@ async def reveal(pilot) -> RevealSecretScreen:  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("how", ["ctrl+q", "palette", "action"])
 async def test_quitting_asks_first_then_quits(db_path, how: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(RevealSecretScreen, "LEAVE_GUARD", 0.0)
-    app = TokensApp(db=db_path, account="alice")
+    app = TokensApp(db=db_path, login="alice")
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await reveal(pilot)
 
@@ -58,7 +58,7 @@ async def test_quitting_asks_first_then_quits(db_path, how: str, monkeypatch) ->
 
 
 async def test_quitting_too_fast_after_the_question_is_ignored(db_path) -> None:
-    app = TokensApp(db=db_path, account="alice")
+    app = TokensApp(db=db_path, login="alice")
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await reveal(pilot)
         screen.LEAVE_GUARD = 60.0  # the second ctrl+q comes well within it
@@ -68,7 +68,7 @@ async def test_quitting_too_fast_after_the_question_is_ignored(db_path) -> None:
 
 
 async def test_quitting_from_help_over_the_reveal_shows_the_question(db_path) -> None:
-    app = TokensApp(db=db_path, account="alice")
+    app = TokensApp(db=db_path, login="alice")
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await reveal(pilot)
         app.push_screen(HelpScreen())
@@ -79,7 +79,7 @@ async def test_quitting_from_help_over_the_reveal_shows_the_question(db_path) ->
 
 
 async def test_without_a_secret_on_show_ctrl_q_quits_at_once(db_path) -> None:
-    app = TokensApp(db=db_path, account="alice")
+    app = TokensApp(db=db_path, login="alice")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+q")

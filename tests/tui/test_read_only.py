@@ -78,7 +78,7 @@ async def test_no_button_to_click_and_the_workers_refuse_too(db_path) -> None:
     app = TokensApp(db=db_path, account="alice", read_only=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        assert not app.query_one("#add-button").display
+        assert not app.screen.query("#add-button")  # not even made
         assert not app.query_one("#revoke-button").display
         shown = screen_text(app)
         assert "Add token" not in shown and "Revoke token" not in shown
@@ -88,7 +88,7 @@ async def test_no_button_to_click_and_the_workers_refuse_too(db_path) -> None:
         await pilot.pause()
         assert app.screen is app.screen_stack[0]
         # Even a direct call (what a future button might make) is refused in the worker.
-        app.revoke_token(app.query_one(TokenTable).highlighted)
+        app.screen.revoke_token(app.query_one(TokenTable).highlighted)
         await settle(pilot)
         assert any("read-only" in n.message for n in app._notifications)
     assert token_states(db_path) == before
@@ -114,3 +114,19 @@ async def test_an_empty_read_only_list_does_not_say_to_add(tmp_path) -> None:
     with TokenStore(str(tmp_path / "empty.db")) as s:
         with pytest.raises(UnknownAccount):
             s.list_tokens(Actor("newcomer"))  # looking created nothing
+
+
+async def test_an_administrator_reading_only_changes_no_account_or_token(db_path) -> None:
+    app = TokensApp(db=db_path, account="alice", read_only=True)  # alice, the first account, is an administrator
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.is_admin
+        for page, actions in (("accounts", ("add_account", "toggle_disabled", "toggle_admin", "edit_grants")),
+                              ("all", ("revoke_any", "bulk_revoke"))):
+            app.action_show_page(page)
+            await wait_for(pilot, lambda page=page: app.current_mode == page)
+            await settle(pilot)
+            for action in actions:
+                assert app.screen.check_action(action, ()) is False, action
+            footer = screen_text(app).splitlines()[-1]
+            assert "Add account" not in footer and "Bulk revoke" not in footer and "r Revoke" not in footer

@@ -18,18 +18,20 @@ from tui_helpers import screen_text, settle, wait_for
 
 LABELS = ("Backup job – NAS", "Sync script – field server", "Power BI – office laptop", "Excel – home PC")
 
+ALICE = Actor("alice")
+
 
 @pytest.fixture
 def demo_db(tmp_path) -> str:  # type: ignore[no-untyped-def]
     path = str(tmp_path / "tokens.db")
     with TokenStore(path) as s:
         s.ensure_account("alice")
-        s.seed_demo(Actor("alice"))
+        s.seed_demo(ALICE)
     return path
 
 
 async def test_at_50_by_14_the_list_stays_and_the_details_open_on_enter(demo_db) -> None:
-    app = TokensApp(db=demo_db, account="alice")
+    app = TokensApp(db=demo_db, login="alice")
     async with app.run_test(size=(50, 14)) as pilot:
         await settle(pilot)
         table = app.query_one(TokenTable)
@@ -49,7 +51,7 @@ async def test_at_50_by_14_the_list_stays_and_the_details_open_on_enter(demo_db)
 
 
 async def test_at_60_by_20_the_list_and_the_details_share_the_screen(demo_db) -> None:
-    app = TokensApp(db=demo_db, account="alice")
+    app = TokensApp(db=demo_db, login="alice")
     async with app.run_test(size=(60, 20)) as pilot:
         await settle(pilot)
         text = screen_text(app)
@@ -67,7 +69,7 @@ async def test_the_revoking_account_stays_next_to_its_by(tmp_path, monkeypatch) 
         s.ensure_account(account)
         made = s.create_token(Actor(account), "Old laptop", Scope.READ)
         s.revoke(Actor(account), made.info.id)
-    app = TokensApp(db=path, account=account)
+    app = TokensApp(db=path, login=account)
     async with app.run_test(size=(60, 20)) as pilot:
         await settle(pilot)
         app.query_one(DetailPanel).scroll_end(animate=False)
@@ -98,7 +100,7 @@ async def test_the_title_keeps_the_database_file_name(tmp_path) -> None:
     path = folder / "tokens.db"
     with TokenStore(str(path)) as s:
         s.ensure_account("alice")
-    app = TokensApp(db=str(path), account="alice")
+    app = TokensApp(db=str(path), login="alice")
     async with app.run_test(size=(60, 20)) as pilot:
         await settle(pilot)
         header = screen_text(app).splitlines()[0]
@@ -109,7 +111,7 @@ async def test_the_title_keeps_the_database_file_name(tmp_path) -> None:
 
 @pytest.mark.parametrize("size", [(MIN_WIDTH - 1, 24), (80, MIN_HEIGHT - 1), (20, 5)])
 async def test_below_the_smallest_size_it_says_how_large_the_terminal_must_be(demo_db, size) -> None:  # type: ignore[no-untyped-def]
-    app = TokensApp(db=demo_db, account="alice")
+    app = TokensApp(db=demo_db, login="alice")
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
         await wait_for(pilot, lambda: isinstance(app.screen, TooSmallScreen))
@@ -121,7 +123,7 @@ async def test_below_the_smallest_size_it_says_how_large_the_terminal_must_be(de
 
 
 async def test_at_the_smallest_size_the_list_is_drawn(demo_db) -> None:
-    app = TokensApp(db=demo_db, account="alice")
+    app = TokensApp(db=demo_db, login="alice")
     async with app.run_test(size=(MIN_WIDTH, MIN_HEIGHT)) as pilot:
         await settle(pilot)
         assert not isinstance(app.screen, TooSmallScreen)
@@ -131,7 +133,7 @@ async def test_at_the_smallest_size_the_list_is_drawn(demo_db) -> None:
 async def test_a_dialog_opened_while_too_small_is_back_when_large_enough(demo_db) -> None:
     from tui.screens.add_token import AddTokenScreen
 
-    app = TokensApp(db=demo_db, account="alice")
+    app = TokensApp(db=demo_db, login="alice")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("a")
@@ -149,7 +151,7 @@ async def test_a_dialog_opened_while_too_small_is_back_when_large_enough(demo_db
 async def test_the_list_beneath_a_dialog_is_laid_out_for_the_new_size(demo_db) -> None:
     from tui.screens.add_token import AddTokenScreen
 
-    app = TokensApp(db=demo_db, account="alice")
+    app = TokensApp(db=demo_db, login="alice")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("a")

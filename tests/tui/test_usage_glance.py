@@ -99,7 +99,7 @@ async def test_the_palette_offers_least_used_first(demo_db) -> None:
         await wait_for(pilot, lambda: hits.option_count > 0
                        and "least used" in str(hits.get_option_at_index(0).prompt).lower())
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.least_used_first)
+        await wait_for(pilot, lambda: app.sections["tokens"].least_used_first)
         assert app.query_one(TokenTable).rows[0].label == "Backup job – NAS"
 
 

@@ -50,6 +50,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("last_used", "Last used", 11),
     Column("created", "Created", 10),
 )
+#: Every account's tokens (administrators) show whose each token is, right after its status.
+ACCOUNT = Column("account", "Account", 14)
 LABEL_MIN = 14
 GAP = 2
 
@@ -57,7 +59,7 @@ GAP = 2
 LABEL_WANT = 30
 
 
-def layout_columns(width: int, longest_label: int = LABEL_WANT) -> list[tuple[Column, int]]:
+def layout_columns(width: int, longest_label: int = LABEL_WANT, *, account: bool = False) -> list[tuple[Column, int]]:
     """The columns that fit ``width``, each with its width; the label takes what is left.
 
     Status always comes first after the label; the other columns are added only while the label
@@ -67,15 +69,18 @@ def layout_columns(width: int, longest_label: int = LABEL_WANT) -> list[tuple[Co
     want = max(LABEL_MIN, min(longest_label, LABEL_WANT))
     chosen = [COLUMNS[0]]
     used = LABEL_MIN
-    for column in COLUMNS[1:]:
+    candidates = list(COLUMNS[1:])
+    if account:
+        candidates.insert(1, ACCOUNT)
+    for column in candidates:
         label_room = want if column is not COLUMNS[1] else LABEL_MIN
         if used - LABEL_MIN + label_room + GAP + column.width <= width:
             chosen.append(column)
             used += GAP + column.width
     label_width = max(LABEL_MIN, width - (used - LABEL_MIN))
-    order = [c for c in COLUMNS if c in chosen]
-    # Read left to right as: label, scope, created, expires, last used, status.
-    reading = ["label", "scope", "created", "expires", "last_used", "status"]
+    order = list(chosen)
+    # Read left to right as: account, label, scope, created, expires, last used, status.
+    reading = ["account", "label", "scope", "created", "expires", "last_used", "status"]
     order.sort(key=lambda c: reading.index(c.key))
     return [(c, label_width if c.width == 0 else c.width) for c in order]
 
@@ -83,6 +88,8 @@ def layout_columns(width: int, longest_label: int = LABEL_WANT) -> list[tuple[Co
 def cell_text(token: TokenInfo, key: str, now: datetime) -> str:
     if key == "label":
         return fmt.safe(token.label)
+    if key == "account":
+        return fmt.safe(token.account)
     if key == "scope":
         return token.scope.title
     if key == "created":
@@ -161,8 +168,11 @@ class TokenTable(ScrollView, can_focus=True):
             self.table = table
             self.token = token
 
-    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self, *, show_account: bool = False, name: str | None = None, id: str | None = None, classes: str | None = None
+    ) -> None:
         super().__init__(name=name, id=id, classes=classes)
+        self.show_account = show_account
         self._rows: Sequence[TokenInfo] = ()
         self._longest = LABEL_MIN
         self._now = utcnow()
@@ -265,7 +275,7 @@ class TokenTable(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         # One cell of margin on each side.
-        columns = layout_columns(max(width - 2, LABEL_MIN), self._longest)
+        columns = layout_columns(max(width - 2, LABEL_MIN), self._longest, account=self.show_account)
         base = self.rich_style
         if y == 0:
             style = base + self.get_component_rich_style("token-table--header")

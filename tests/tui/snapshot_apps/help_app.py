@@ -6,10 +6,12 @@ from tui.messages import TokensLoaded
 
 
 class HelpOverMain(FixedMainApp):
+    helped = False
+
     def on_tokens_loaded(self, message: TokensLoaded) -> None:
-        first = not self.loaded
-        super().on_tokens_loaded(message)
-        if first:
+        # The list's first read reaches the app after the My tokens screen has shown it.
+        if not self.helped:
+            self.helped = True
             self.action_help()
 
 

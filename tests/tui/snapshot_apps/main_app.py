@@ -12,12 +12,13 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from store import Actor
-from store import TokenStore, tokenstring
+from store import Actor, TokenStore, tokenstring
 from tui.app import TokensApp
 from tui.messages import StoreOpened
 
 NOW = datetime(2025, 3, 3, 12, 0, tzinfo=UTC)
+
+ALICE = Actor("alice")
 
 
 class FixedMainApp(TokensApp):
@@ -40,10 +41,10 @@ def build(app_class: type[FixedMainApp] = FixedMainApp) -> FixedMainApp:
     try:
         with TokenStore(path, clock=lambda: NOW) as demo:
             demo.ensure_account("alice")
-            demo.seed_demo(Actor("alice"))
+            demo.seed_demo(ALICE)
     finally:
         tokenstring.new_token_id = make_id
-    return app_class(db=str(path), account="alice", clock=lambda: NOW)
+    return app_class(db=str(path), login="alice", clock=lambda: NOW)
 
 
 app = build()

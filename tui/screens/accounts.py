@@ -1,0 +1,265 @@
+"""Accounts (administrators): every account, its role and state, and its grants form by form.
+
+Bindings:
+    a: add an account · d: disable or enable the highlighted account
+    m: make administrator, or not · e: edit the highlighted account's grants
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import DataTable, Static
+
+from ..widgets.key_table import KeyTable
+from textual.worker import get_current_worker
+
+from store import AccountInfo, FormAccess
+
+from .. import format as fmt
+from ..read_only import refuses
+from .section import SectionScreen
+
+
+class AccountsScreen(SectionScreen):
+    SECTION = "accounts"
+    ADMIN_ONLY = True
+    LOAD_GROUP = "accounts"
+    DOING: ClassVar[dict[str, str]] = {
+        "read_accounts": "Cannot read the accounts",
+        "read_grants": "Cannot read the account's grants",
+        "add_account": "The account was not added",
+        "set_disabled": "The account was not changed",
+        "set_admin": "The account was not changed",
+        "save_grants": "The grants were not changed",
+    }
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "add_account", "Add account", id="accounts.add", tooltip="Add an account"),
+        Binding("d", "toggle_disabled", "Disable/enable", id="accounts.disable",
+                tooltip="Disable the highlighted account (its tokens stop working, unrevoked) or enable it"),
+        Binding("m", "toggle_admin", "Administrator", id="accounts.admin",
+                tooltip="Make the highlighted account an administrator, or not"),
+        Binding("e", "edit_grants", "Edit grants", id="accounts.grants",
+                tooltip="What the highlighted account may do on each form"),
+    ]
+
+    class AccountsRead(Message):
+        def __init__(self, accounts: list[AccountInfo]) -> None:
+            super().__init__()
+            self.accounts = accounts
+
+    class GrantsRead(Message):
+        def __init__(self, account: str, access: list[FormAccess]) -> None:
+            super().__init__()
+            self.account = account
+            self.access = access
+
+    class Changed(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.accounts: list[AccountInfo] = []
+        self.grants: dict[str, list[FormAccess]] = {}
+        self.loaded = False
+
+    def compose_page(self) -> ComposeResult:
+        with Vertical(id="accounts-page", classes="admin-page"):
+            with Horizontal(classes="admin-header"):
+                yield Static(Content("Accounts").stylize("bold"), classes="admin-title")
+                yield Static("", id="accounts-count", classes="admin-count")
+            table = KeyTable(id="accounts-table", cursor_type="row")
+            table.add_columns("Account", "Role", "State", "Active tokens", "Created")
+            yield table
+            yield Static("", id="accounts-grants", classes="admin-detail")
+
+    def focus_page(self) -> None:
+        self.query_one("#accounts-table", DataTable).focus()
+
+    @property
+    def highlighted(self) -> AccountInfo | None:
+        table = self.query_one("#accounts-table", DataTable)
+        if not self.accounts or table.cursor_row < 0 or table.cursor_row >= len(self.accounts):
+            return None
+        return self.accounts[table.cursor_row]
+
+    # ------------------------------------------------------------------ reading
+
+    def load(self) -> None:
+        self.read_accounts()
+
+    @work(thread=True, exclusive=True, group="accounts", exit_on_error=False)
+    def read_accounts(self) -> None:
+        app = self.tokens_app
+        assert app.store is not None and app.actor is not None
+        accounts = app.store.list_accounts(app.actor)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.AccountsRead(accounts))
+
+    def on_accounts_screen_accounts_read(self, message: AccountsRead) -> None:
+        table = self.query_one("#accounts-table", DataTable)
+        keep = self.highlighted.name if self.highlighted else None
+        self.accounts = message.accounts
+        self.grants.clear()
+        self.loaded = True
+        table.clear()
+        for account in self.accounts:
+            table.add_row(
+                Text(fmt.safe(account.name)),
+                Text("administrator" if account.is_admin else "user"),
+                Text("disabled", style="red") if account.disabled else Text("enabled"),
+                Text(f"{account.active_tokens:,}", justify="right"),
+                Text(fmt.day(account.created_at)),
+            )
+        names = [a.name for a in self.accounts]
+        if keep in names:
+            table.move_cursor(row=names.index(keep))
+        admins = sum(1 for a in self.accounts if a.is_admin and not a.disabled)
+        self.query_one("#accounts-count", Static).update(
+            Content(f"{len(self.accounts):,} accounts, {admins} administrator{'s' if admins != 1 else ''}")
+        )
+        self._show_grants()
+        self.refresh_bindings()
+
+    @on(DataTable.RowHighlighted, "#accounts-table")
+    def _row_highlighted(self) -> None:
+        self._show_grants()
+        self.refresh_bindings()
+
+    def _show_grants(self) -> None:
+        account = self.highlighted
+        view = self.query_one("#accounts-grants", Static)
+        if account is None:
+            view.update("")
+            return
+        if account.name in self.grants:
+            view.update(describe_grants(account, self.grants[account.name]))
+        else:
+            view.update(Content.assemble((fmt.safe(account.name), "bold"), "\nReading its grants…"))
+            self.read_grants(account.name)
+
+    @work(thread=True, exclusive=True, group="grants", exit_on_error=False)
+    def read_grants(self, name: str) -> None:
+        app = self.tokens_app
+        assert app.store is not None and app.actor is not None
+        access = app.store.account_access(app.actor, account=name)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.GrantsRead(name, access))
+
+    def on_accounts_screen_grants_read(self, message: GrantsRead) -> None:
+        self.grants[message.account] = message.access
+        if self.highlighted is not None and self.highlighted.name == message.account:
+            self._show_grants()
+
+    # ------------------------------------------------------------------ changing
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if not self.tokens_app.is_admin or refuses(self, action):
+            return False
+        if action in ("toggle_disabled", "toggle_admin", "edit_grants") and self.highlighted is None:
+            return None
+        return True
+
+    def action_add_account(self) -> None:
+        if not self.tokens_app.is_admin:
+            return
+        from .add_account import AddAccountScreen
+
+        def answered(result: tuple[str, bool] | None) -> None:
+            if result is not None:
+                self.add_account(*result)
+
+        self.app.push_screen(AddAccountScreen(), answered)
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def add_account(self, name: str, admin: bool) -> None:
+        app = self.tokens_app
+        assert app.store is not None and app.actor is not None
+        added = app.store.add_account(app.actor, name, admin=admin)
+        role = " as an administrator" if added.is_admin else ""
+        self.post_message(self.Changed(f"Added the account “{added.name}”{role}."))
+
+    def action_toggle_disabled(self) -> None:
+        account = self.highlighted
+        if account is None or not self.tokens_app.is_admin:
+            return
+        self.set_disabled(account.name, not account.disabled)
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def set_disabled(self, name: str, disabled: bool) -> None:
+        app = self.tokens_app
+        assert app.store is not None and app.actor is not None
+        changed = app.store.set_disabled(app.actor, name, disabled)
+        if changed.disabled:
+            text = f"Disabled “{changed.name}”: its tokens stop working on their next request (not revoked)."
+        else:
+            text = f"Enabled “{changed.name}” again."
+        self.post_message(self.Changed(text))
+
+    def action_toggle_admin(self) -> None:
+        account = self.highlighted
+        if account is None or not self.tokens_app.is_admin:
+            return
+        self.set_admin(account.name, not account.is_admin)
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def set_admin(self, name: str, admin: bool) -> None:
+        app = self.tokens_app
+        assert app.store is not None and app.actor is not None
+        changed = app.store.set_admin(app.actor, name, admin)
+        role = "an administrator" if changed.is_admin else "no longer an administrator"
+        self.post_message(self.Changed(f"“{changed.name}” is {role}."))
+
+    def action_edit_grants(self) -> None:
+        account = self.highlighted
+        if account is None or not self.tokens_app.is_admin:
+            return
+        from .edit_grants import EditGrantsScreen
+
+        def answered(changes: list[tuple[str, frozenset[str]]] | None) -> None:
+            if changes:
+                self.save_grants(account.name, changes)
+
+        self.app.push_screen(EditGrantsScreen(account.name, self.grants.get(account.name, [])), answered)
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def save_grants(self, name: str, changes: list[tuple[str, frozenset[str]]]) -> None:
+        """``changes``: (form id or ``Database/Form``, exactly the actions wanted there)."""
+        app = self.tokens_app
+        assert app.store is not None and app.actor is not None
+        for ref, actions in changes:
+            form_id, _, _ = app.store.find_form(ref)
+            app.store.set_grant(app.actor, name, form_id, actions)
+        self.post_message(self.Changed(f"Changed the grants of “{name}”. Its tokens follow on their next request."))
+
+    def on_accounts_screen_changed(self, message: Changed) -> None:
+        self.notify(fmt.safe(message.text), title="Accounts", markup=False)
+        self.read_again()
+        self.tokens_app.data_written()
+
+    def store_failed(self, doing: str, reason: str) -> None:
+        if doing != self.DOING["read_accounts"] and doing != self.DOING["read_grants"]:
+            self.read_again()  # show what is true now
+
+
+def describe_grants(account: AccountInfo, access: list[FormAccess]) -> Content:
+    lines = [Content.assemble((fmt.safe(account.name), "bold"), ("  grants (e to edit)", "$text-muted"))]
+    if not access:
+        lines.append(Content("No permission on any form.").stylize("$text-muted"))
+    database = None
+    for item in access:
+        if item.database != database:
+            database = item.database
+            lines.append(Content(fmt.safe(database)).stylize("underline"))
+        lines.append(Content.assemble("  ", fmt.safe(item.form), ("  " + fmt.actions(item.granted), "$text-muted")))
+    return Content("\n").join(lines)

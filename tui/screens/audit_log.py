@@ -1,0 +1,186 @@
+"""Audit log (administrators): who did what, newest first; new events appear as they happen.
+
+Bindings:
+    /: filter by account, token id or action · escape: clear the filters
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import DataTable, Input, Label, Static
+
+from ..widgets.key_table import KeyTable
+from textual.worker import get_current_worker
+
+from store import AuditEvent
+
+from .. import format as fmt
+from ..widgets.plain_input import PlainInput
+from .section import SectionScreen
+
+#: The newest events shown (the command line's ``tokens audit`` reaches further back).
+SHOWN = 500
+
+
+class AuditLogScreen(SectionScreen):
+    SECTION = "audit"
+    ADMIN_ONLY = True
+    LOAD_GROUP = "audit"
+    DOING: ClassVar[dict[str, str]] = {"read_events": "Cannot read the audit log"}
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "filter_events", "Filter", id="audit.filter",
+                tooltip="Filter the events by account, token id or action"),
+        Binding("escape", "clear_filters", "Clear filters", id="audit.clear-filter", show=False,
+                tooltip="Show every event again"),
+    ]
+
+    class EventsRead(Message):
+        def __init__(self, events: list[AuditEvent], filters: tuple[str | None, str | None]) -> None:
+            super().__init__()
+            self.events = events
+            self.filters = filters
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.events: list[AuditEvent] = []
+        self.filters: tuple[str | None, str | None] = (None, None)
+        self.action_text = ""
+        self.loaded = False
+        self._apply_timer = None
+        self._shown_ids: list[int] = []
+
+    def compose_page(self) -> ComposeResult:
+        with Vertical(id="audit-page", classes="admin-page"):
+            with Horizontal(classes="admin-header"):
+                yield Static(Content("Audit log").stylize("bold"), classes="admin-title")
+                yield Static("", id="audit-count", classes="admin-count")
+            with Horizontal(classes="filter-row"):
+                yield Label("Account", classes="filter-label")
+                yield PlainInput(placeholder="any", id="audit-account", compact=True)
+                yield Label("Token", classes="filter-label")
+                yield PlainInput(placeholder="id", id="audit-token", compact=True)
+                yield Label("Action", classes="filter-label")
+                yield PlainInput(placeholder="e.g. revoke", id="audit-action", compact=True)
+            yield Static("", id="audit-message", classes="admin-message")
+            table = KeyTable(id="audit-table", cursor_type="row")
+            table.add_columns("Time", "Actor", "Action", "Account", "Label", "Token")
+            yield table
+
+    def focus_page(self) -> None:
+        self.query_one("#audit-table", DataTable).focus()
+
+    def load(self) -> None:
+        self.read_events(self.filters)
+
+    @work(thread=True, exclusive=True, group="audit", exit_on_error=False)
+    def read_events(self, filters: tuple[str | None, str | None]) -> None:
+        app = self.tokens_app
+        assert app.store is not None and app.actor is not None
+        account, token_id = filters
+        events = app.store.audit_events(app.actor, account=account, token_id=token_id, limit=SHOWN)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.EventsRead(events, filters))
+
+    def on_audit_log_screen_events_read(self, message: EventsRead) -> None:
+        if message.filters != self.filters:
+            return
+        self.loaded = True
+        self.events = message.events
+        self._show()
+
+    def visible_events(self) -> list[AuditEvent]:
+        needle = self.action_text.strip().casefold()
+        return [e for e in self.events if not needle or needle in e.action.casefold()]
+
+    def _show(self) -> None:
+        table = self.query_one("#audit-table", DataTable)
+        at_top = table.cursor_row <= 0
+        kept_id = None if at_top or table.cursor_row >= len(self._shown_ids) else self._shown_ids[table.cursor_row]
+        rows = self.visible_events()
+        table.clear()
+        for event in rows:
+            table.add_row(
+                Text(fmt.when(event.at)),
+                Text(fmt.safe(event.actor if not event.as_account else f"{event.actor} as {event.as_account}")),
+                Text(event.action),
+                Text(fmt.safe(event.account or "")),
+                Text(fmt.safe(str(event.detail.get("label") or _detail(event)))),
+                Text(event.token_id or ""),
+            )
+        self._shown_ids = [e.id for e in rows]
+        # Follow new events while at the top; otherwise stay on the event being read.
+        if kept_id is not None and kept_id in self._shown_ids:
+            table.move_cursor(row=self._shown_ids.index(kept_id))
+        message = self.query_one("#audit-message", Static)
+        message.display = not rows
+        message.update(Content("No event matches these filters." if self.loaded else "Reading the audit log…"))
+        more = " (the newest)" if len(self.events) >= SHOWN else ""
+        self.query_one("#audit-count", Static).update(Content(f"{len(rows):,} events{more}"))
+
+    # ------------------------------------------------------------------ filters
+
+    @on(Input.Changed, ".filter-row Input")
+    def _filters_changed(self) -> None:
+        if self._apply_timer is not None:
+            self._apply_timer.stop()
+        self._apply_timer = self.set_timer(0.25, self.apply_filters)
+
+    @on(Input.Submitted, ".filter-row Input")
+    def _filter_submitted(self) -> None:
+        self.apply_filters()
+        self.focus_page()
+
+    def apply_filters(self) -> None:
+        if self._apply_timer is not None:
+            self._apply_timer.stop()
+            self._apply_timer = None
+        account = self.query_one("#audit-account", Input).value.strip() or None
+        token_id = self.query_one("#audit-token", Input).value.strip() or None
+        self.action_text = self.query_one("#audit-action", Input).value
+        filters = (account, token_id)
+        if filters != self.filters:
+            self.filters = filters
+            if self.tokens_app.store is not None:
+                self.read_events(filters)
+        else:
+            self._show()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if not self.tokens_app.is_admin:
+            return False
+        if action == "clear_filters":
+            return self.filters != (None, None) or bool(self.action_text) or isinstance(self.focused, Input)
+        return True
+
+    def action_filter_events(self) -> None:
+        self.query_one("#audit-account", Input).focus()
+
+    def action_clear_filters(self) -> None:
+        for input_id in ("#audit-account", "#audit-token", "#audit-action"):
+            self.query_one(input_id, Input).value = ""
+        self.apply_filters()
+        self.focus_page()
+
+    def store_failed(self, doing: str, reason: str) -> None:
+        message = self.query_one("#audit-message", Static)
+        message.display = True
+        message.update(Content(f"{doing}: {reason}").stylize("$error"))
+
+
+def _detail(event: AuditEvent) -> str:
+    """A short reading of what the event changed, for events not about a token."""
+    detail = event.detail
+    if "form" in detail:
+        return f"{detail.get('database')}/{detail.get('form')}: {', '.join(detail.get('actions') or []) or 'no access'}"  # type: ignore[arg-type]
+    if "name" in detail:
+        return str(detail["name"])
+    return ""

@@ -1,0 +1,135 @@
+"""What every sidebar section shares: the header, the sidebar, the footer, and how it hears of
+the store opening, of changes made anywhere, and of its workers failing.
+
+Each section is a screen of its own (one of the app's modes), so its bindings exist only while
+it is shown, and never under a dialog.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer
+from textual.worker import Worker, WorkerState
+
+from ..widgets.header import TitleHeader
+from ..widgets.sidebar import Sidebar
+
+if TYPE_CHECKING:
+    from ..app import TokensApp
+
+
+class SectionScreen(Screen[None]):
+    """A sidebar section. Subclasses compose their page in :meth:`compose_page` and read the store
+    in :meth:`load` (called once the store is open, when a change is seen while shown, and when
+    shown again after a change)."""
+
+    #: The mode (and sidebar entry) this screen is.
+    SECTION: ClassVar[str] = ""
+    #: What each worker of the screen was doing, for the error message.
+    DOING: ClassVar[dict[str, str]] = {}
+    #: Only administrators may see this section.
+    ADMIN_ONLY: ClassVar[bool] = False
+    #: The worker group of :meth:`load`'s reads.
+    LOAD_GROUP: ClassVar[str] = "load"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._stale = False
+        self._again = False
+        #: How often the section has asked the store for what it shows.
+        self.reads = 0
+
+    @property
+    def tokens_app(self) -> TokensApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield TitleHeader()
+        with Horizontal(id="body"):
+            yield Sidebar(self.SECTION, admin=self.tokens_app.is_admin, id="sidebar")
+            yield from self.compose_page()
+        yield Footer()
+
+    def compose_page(self) -> ComposeResult:
+        yield from ()
+
+    def on_mount(self) -> None:
+        self.tokens_app.sections[self.SECTION] = self
+        if self.tokens_app.store is not None and self.may_show():
+            self.read_again()
+
+    # ------------------------------------------------------------------ hooks for the app
+
+    def may_show(self) -> bool:
+        return not self.ADMIN_ONLY or self.tokens_app.is_admin
+
+    def store_opened(self) -> None:
+        """The store is open: read what this section shows."""
+        self.query_one(Sidebar).set_admin(self.tokens_app.is_admin)
+        if self.may_show():
+            self.read_again()
+
+    def data_changed(self) -> None:
+        """Something changed in the database: read again now if shown, else when next shown."""
+        self.query_one(Sidebar).set_admin(self.tokens_app.is_admin)
+        if not self.may_show():
+            return
+        if self.is_current_section:
+            self.read_again()
+        else:
+            self._stale = True
+
+    @property
+    def is_current_section(self) -> bool:
+        stack = self.app.screen_stack
+        return bool(stack) and stack[0] is self
+
+    def read_again(self) -> None:
+        """Read what the section shows, counting it. While a read is still going (a slow
+        database), it is left to finish and one more follows it, rather than each change seen
+        meanwhile cancelling the read before it so that the list never catches up."""
+        if self._reading():
+            self._again = True
+            return
+        self.reads += 1
+        self.load()
+
+    def _reading(self) -> bool:
+        return any(w.node is self and w.group == self.LOAD_GROUP and not w.is_finished for w in self.app.workers)
+
+    def load(self) -> None:
+        """Read what the section shows (in a worker)."""
+
+    def on_screen_resume(self) -> None:
+        self.query_one(Sidebar).set_admin(self.tokens_app.is_admin)
+        if self._stale and self.tokens_app.store is not None and self.may_show():
+            self._stale = False
+            self.read_again()
+
+    @on(Sidebar.PageChosen)
+    def _page_chosen(self, event: Sidebar.PageChosen) -> None:
+        self.tokens_app.action_show_page(event.page)
+
+    def focus_page(self) -> None:
+        """Where focus goes when the section is shown."""
+        self.query_one(Sidebar).nav.focus()
+
+    # ------------------------------------------------------------------ failures
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A failed store call of this section becomes a message a person can read."""
+        if event.worker.group == self.LOAD_GROUP and event.worker.is_finished and self._again:
+            self._again = False
+            self.call_later(self.read_again)
+        if event.state is not WorkerState.ERROR:
+            return
+        doing = self.DOING.get(event.worker.name, "Something went wrong")
+        self.tokens_app.report_failure(doing, event.worker.error, self)
+
+    def store_failed(self, doing: str, reason: str) -> None:
+        """A store call of this section failed (the app has notified already)."""
