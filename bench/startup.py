@@ -85,7 +85,7 @@ def seed(db_path: Path) -> None:
     with TokenStore(db_path) as db:
         db.ensure_account(ACCOUNT)
         db.seed_demo(Actor(ACCOUNT))
-        db.create_token(ACCOUNT, NEEDLE, Scope.READ)
+        db.create_token(Actor(ACCOUNT), NEEDLE, Scope.READ)
 
 
 def environment(data_home: Path) -> dict[str, str]:
