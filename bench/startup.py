@@ -102,6 +102,8 @@ def environment(data_home: Path) -> dict[str, str]:
         TERM="xterm-256color",
         COLORTERM="truecolor",
         PYTHONUNBUFFERED="1",
+        # The app acts as the login; the seeded account is the database's first (its administrator).
+        LOGNAME=ACCOUNT,
     )
     return env
 
