@@ -169,9 +169,9 @@ class TokensApp(App[None]):
                 timeout=12,
             )
 
-    def _check_binding_ids(self) -> None:
-        """Name the keymap's unknown binding ids. Finding every id imports every screen, so this
-        waits until the store has opened (or failed to)."""
+    def check_binding_ids(self) -> None:
+        """Name the keymap's unknown binding ids. Finding every id imports every screen, so My
+        tokens calls this once its list is on the screen (the app, if the store cannot open)."""
         if not self.config.keymap or self._binding_ids_checked:
             return
         self._binding_ids_checked = True
@@ -300,7 +300,6 @@ class TokensApp(App[None]):
         self.actor = message.actor
         self.is_admin = message.is_admin
         self.sub_title = self._sub_title(f"{fmt.safe(message.account)} · {message.location}")
-        self.call_after_refresh(self._check_binding_ids)
         self.set_interval(POLL_SECONDS, self._poll)
         for section in list(self.sections.values()):
             section.store_opened()
@@ -342,7 +341,7 @@ class TokensApp(App[None]):
             tokens = self.sections.get("tokens")
             if isinstance(tokens, MyTokensScreen):
                 tokens.opening_failed(f"{message.doing}.\n{message.reason}")
-            self.call_after_refresh(self._check_binding_ids)
+            self.call_after_refresh(self.check_binding_ids)
         self.notify(f"{message.doing}: {message.reason}", title="Error", severity="error", markup=False, timeout=8)
 
     def data_written(self) -> None:

@@ -180,6 +180,9 @@ class MyTokensScreen(SectionScreen):
         self._show_tokens(select_id=message.select_id)
         if first and self.app.focused is None and self.is_current_section:
             self.focus_page()
+        if first:
+            # Checking the config's binding ids imports every screen: not before the list is up.
+            self.call_after_refresh(self.tokens_app.check_binding_ids)
 
     def on_token_created(self, message: TokenCreated) -> None:
         info = message.new.info
