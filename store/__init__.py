@@ -30,7 +30,6 @@ from .errors import (
     UnknownAccount,
     UnknownForm,
 )
-from .pubkey import InvalidKey, SshKeyInfo, check_fingerprint, parse_public_key
 from .paths import ENV_DB, default_db_path, describe, resolve_target
 from .types import (
     ALL_ACTIONS,
@@ -66,7 +65,11 @@ from .validation import (
 )
 
 if TYPE_CHECKING:
+    from .pubkey import InvalidKey, SshKeyInfo, check_fingerprint, parse_public_key
     from .store import TokenStore
+
+#: Loaded when first asked for: SSH keys need hashing and base64, a plain listing does not.
+_PUBKEY = ("InvalidKey", "SshKeyInfo", "check_fingerprint", "parse_public_key")
 
 __all__ = [
     "InvalidKey",
@@ -134,4 +137,8 @@ def __getattr__(name: str) -> Any:
         from .store import TokenStore
 
         return TokenStore
+    if name in _PUBKEY:
+        from . import pubkey
+
+        return getattr(pubkey, name)
     raise AttributeError(f"module 'store' has no attribute {name!r}")

@@ -95,6 +95,16 @@ def form_name(connection: Connection, form_id: int) -> tuple[str, str]:
     return row[0], row[1]
 
 
+def all_forms(connection: Connection) -> list[tuple[int, str, str]]:
+    """Every form of every database: (form id, database, form), by database and form name."""
+    query = (
+        select(F.c.id, D.c.name, F.c.name)
+        .select_from(F.join(D, D.c.id == F.c.database_id))
+        .order_by(D.c.name, F.c.name, F.c.id)
+    )
+    return [(r[0], r[1], r[2]) for r in connection.execute(query)]
+
+
 def find_forms(connection: Connection, ref: str) -> list[tuple[int, str, str]]:
     """``DATABASE/FORM`` is one form; ``DATABASE`` alone every form of that database."""
     ref = ref.strip()

@@ -9,7 +9,6 @@ with ``BEGIN IMMEDIATE``.
 from __future__ import annotations
 
 import os
-import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,7 +18,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection, Engine
 
 from .errors import AlreadyRevoked, DatabaseError, DatabaseLocked, ReadOnlyDatabase, StoreError
-from .paths import default_db_path, describe, resolve_target
+from .paths import default_db_path, describe, folder_warnings, resolve_target, tighten
 
 
 class StoreEngine:
@@ -126,31 +125,10 @@ class StoreEngine:
                 pass  # SQLite will say what is wrong in its own words
 
     def _tighten(self, path: Path) -> None:
-        """Make an existing database file (and SQLite's companions) private to its owner: a file
-        of token hashes and account names is nobody else's to read."""
-        for each in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-            try:
-                info = each.stat()
-                if stat.S_IMODE(info.st_mode) & 0o077 and info.st_uid == os.getuid():
-                    os.chmod(each, 0o600)
-            except OSError:
-                continue  # gone meanwhile, or a read-only file system: reading still works
+        tighten(path)
 
     def _check_folder(self, folder: Path) -> None:
-        try:
-            mode = stat.S_IMODE(folder.stat().st_mode)
-        except OSError:
-            return
-        if mode & 0o022:
-            self.warnings.append(
-                f"the folder {describe(folder)} can be changed by other users (mode {mode:04o}): they could "
-                f"replace the database; keep it in a folder only you can write (chmod 700)"
-            )
-        elif mode & 0o044:
-            self.warnings.append(
-                f"the folder {describe(folder)} can be read by other users (mode {mode:04o}); "
-                f"keep the database in a folder only you can open (chmod 700)"
-            )
+        self.warnings += folder_warnings(folder)
 
     def error(self, exc: Exception) -> StoreError:
         """A driver's or SQLAlchemy's error as one line a person can act on (never the SQL)."""

@@ -9,6 +9,8 @@ from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, Uni
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
+from .types import as_utc
+
 metadata = SQLModel.metadata
 
 
@@ -28,7 +30,7 @@ class UTCDateTime(TypeDecorator[datetime]):
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
         if value is None:
             return None
-        return value.replace(tzinfo=UTC) if value.utcoffset() is None else value.astimezone(UTC)
+        return as_utc(value)
 
 
 def _when(**kwargs: Any) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from .errors import DatabaseError
@@ -74,3 +75,34 @@ def describe(target: str | Path) -> str:
         return strip_controls(make_url(target).render_as_string(hide_password=True))
     except Exception:
         return "the database URL"
+
+
+def tighten(path: Path) -> None:
+    """Make an existing database file (and SQLite's companions) private to its owner: a file of
+    token hashes and account names is nobody else's to read."""
+    for each in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            info = each.stat()
+            if stat.S_IMODE(info.st_mode) & 0o077 and info.st_uid == os.getuid():
+                os.chmod(each, 0o600)
+        except OSError:
+            continue  # gone meanwhile, or a read-only file system: reading still works
+
+
+def folder_warnings(folder: Path) -> list[str]:
+    """What a person should know about the folder that holds a database file, one line each."""
+    try:
+        mode = stat.S_IMODE(folder.stat().st_mode)
+    except OSError:
+        return []
+    if mode & 0o022:
+        return [
+            f"the folder {describe(folder)} can be changed by other users (mode {mode:04o}): they could "
+            f"replace the database; keep it in a folder only you can write (chmod 700)"
+        ]
+    if mode & 0o044:
+        return [
+            f"the folder {describe(folder)} can be read by other users (mode {mode:04o}); "
+            f"keep the database in a folder only you can open (chmod 700)"
+        ]
+    return []

@@ -75,7 +75,7 @@ def listing(connection: Connection, actor: Actor, account: str | None) -> list[S
     query = INFO.order_by(OWNER.c.name, K.c.created_at, K.c.id)
     if account is not None:
         row = access.find_account(connection, account)
-        if row is None or not access.may_manage(me, row.id):
+        if row is None or not access.may_manage(me.id, me.is_admin, row.id):
             raise UnknownAccount(f"no account named {account!r}")
         query = query.where(K.c.account_id == row.id)
     elif not me.is_admin:
@@ -87,7 +87,7 @@ def remove(connection: Connection, actor: Actor, now: datetime, fingerprint: str
     me = access.actor_row(connection, actor)
     row = connection.execute(select(K.c.id, K.c.account_id).where(K.c.fingerprint == fingerprint)).first()
     # Another account's key reads as no key at all, as another account's token does.
-    if row is None or not access.may_see(me, row.account_id):
+    if row is None or not access.may_see(me.id, me.is_admin, row.account_id):
         raise InvalidInput(f"no SSH key {fingerprint} (see 'tokens ssh keys')")
     info = get(connection, fingerprint)
     connection.execute(delete(K).where(K.c.id == row.id))

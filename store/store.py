@@ -23,7 +23,6 @@ from .errors import (
     InvalidExpiry,
     InvalidInput,
     InvalidToken,
-    NotAllowed,
     TokenNotFound,
     UnknownAccount,
 )
@@ -139,8 +138,10 @@ class TokenStore:
         actor = Actor(wanted, ActorVia.AS_ACCOUNT, person=login)
         with self._db.tx(write=create) as c:
             me = access.find_account(c, login)
-            if not access.may_act_as(me, access.any_accounts(c)):
-                raise NotAllowed(f"only an administrator may act as another account; {login!r} may not act as {wanted!r}")
+            known = me is not None
+            if not access.may_act_as(me.is_admin if known else None, known and me.disabled_at is not None,
+                                     access.any_accounts(c)):
+                raise access.act_as_refused(login, wanted)
             target = access.find_account(c, wanted)
             if target is None and create:
                 first = me is None
@@ -196,7 +197,7 @@ class TokenStore:
         with self._db.tx() as c:
             me = access.actor_row(c, actor)
             row = access.find_account(c, name) if name is not None else me
-            if row is None or not access.may_manage(me, row.id):
+            if row is None or not access.may_manage(me.id, me.is_admin, row.id):
                 raise UnknownAccount(f"no account named {name!r}")
             return accounts.info(row)
 
@@ -276,6 +277,13 @@ class TokenStore:
                                  database=db_name, form=form_name, actions=_names(after), before=_names(before))
             return accounts.access(c, target.id, Scope.READ_WRITE)
 
+    def list_forms(self, actor: Actor) -> list[tuple[int, str, str]]:
+        """Every form, granted to anyone or not, as (form id, database, form), by database and form
+        name: what a grant can be given on (administrators only)."""
+        with self._db.tx() as c:
+            access.require_admin(c, actor, "list the forms")
+            return accounts.all_forms(c)
+
     def find_form(self, ref: str) -> tuple[int, str, str]:
         """Resolve a form by id, by ``Database/Form``, or by a form name unique across databases."""
         with self._db.tx() as c:
@@ -290,7 +298,7 @@ class TokenStore:
         with self._db.tx() as c:
             me = access.actor_row(c, actor)
             row = access.find_account(c, account) if account is not None else me
-            if row is None or not access.may_manage(me, row.id):
+            if row is None or not access.may_manage(me.id, me.is_admin, row.id):
                 raise UnknownAccount(f"no account named {account!r}")
             return accounts.access(c, row.id, scope)
 
@@ -299,7 +307,7 @@ class TokenStore:
         with self._db.tx() as c:
             me = access.actor_row(c, actor)
             row = c.execute(select(Token.account_id, Token.scope).where(Token.id == token_id)).first()
-            if row is None or not access.may_see(me, row[0]):
+            if row is None or not access.may_see(me.id, me.is_admin, row[0]):
                 raise tokens.not_found(token_id)
             return accounts.access(c, row[0], Scope(row[1]))
 
@@ -364,7 +372,7 @@ class TokenStore:
         with self._db.tx() as c:
             me = access.actor_row(c, actor)
             row = access.find_account(c, account) if account is not None else me
-            if row is None or not access.may_manage(me, row.id):
+            if row is None or not access.may_manage(me.id, me.is_admin, row.id):
                 raise UnknownAccount(f"no account named {account!r}")
             return tokens.list_for(c, row.id, include_revoked=include_revoked)
 
@@ -390,7 +398,7 @@ class TokenStore:
         """
         filters = _filters(account, label_contains, status, unused_days, expires_within_days)
         with self._db.tx() as c:
-            access.require_admin(c, actor, "see every account's tokens")
+            access.require_admin(c, actor, access.SEE_EVERY_TOKEN)
             found, cursor = tokens.page(c, filters, self.now(), after=after, limit=limit)
         return TokenPage(found, cursor)
 
@@ -407,7 +415,7 @@ class TokenStore:
         """How many tokens :meth:`list_all_tokens` would page through with these filters."""
         filters = _filters(account, label_contains, status, unused_days, expires_within_days)
         with self._db.tx() as c:
-            access.require_admin(c, actor, "see every account's tokens")
+            access.require_admin(c, actor, access.SEE_EVERY_TOKEN)
             return tokens.count(c, filters, self.now())
 
     def get_token(self, actor: Actor, token_id: str) -> TokenInfo:
@@ -415,7 +423,7 @@ class TokenStore:
         with self._db.tx() as c:
             me = access.actor_row(c, actor)
             row = tokens.owner_of(c, token_id)
-            if row is None or not access.may_see(me, row.account_id):
+            if row is None or not access.may_see(me.id, me.is_admin, row.account_id):
                 raise tokens.not_found(token_id)
             return tokens.get(c, token_id)  # type: ignore[return-value]
 
@@ -428,7 +436,7 @@ class TokenStore:
         with self._db.tx() as c:
             me = access.actor_row(c, actor)
             row = c.execute(select(Token.account_id, Token.secret_hash).where(Token.id == token_id)).first()
-        if row is None or not access.may_see(me, row[0]):
+        if row is None or not access.may_see(me.id, me.is_admin, row[0]):
             raise TokenNotFound("no such token")
         try:
             self._hasher.verify(row[1], secret)
@@ -448,7 +456,7 @@ class TokenStore:
         with self._db.tx(write=True) as c:
             me = access.actor_row(c, actor)
             row = tokens.owner_of(c, token_id, lock=True)
-            if row is None or not access.may_see(me, row.account_id):
+            if row is None or not access.may_see(me.id, me.is_admin, row.account_id):
                 raise tokens.not_found(token_id)
             tokens.mark_revoked(c, row, me.id, now)
             audit.record(c, now, actor, me.id, "token.revoke", account_id=row.account_id, token_id=token_id,
@@ -475,7 +483,7 @@ class TokenStore:
             me = access.actor_row(c, actor)
             for token_id in dict.fromkeys(token_ids):
                 row = tokens.owner_of(c, token_id, lock=True)
-                if row is None or not access.may_see(me, row.account_id):
+                if row is None or not access.may_see(me.id, me.is_admin, row.account_id):
                     raise tokens.not_found(token_id)
                 if row.revoked_at is not None:
                     continue
@@ -505,7 +513,7 @@ class TokenStore:
             account_id = None
             if account is not None:
                 row = access.find_account(c, account)
-                if row is None or not access.may_manage(me, row.id):
+                if row is None or not access.may_manage(me.id, me.is_admin, row.id):
                     raise UnknownAccount(f"no account named {account!r}")
                 account_id = row.id
             return audit.events(

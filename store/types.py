@@ -83,6 +83,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(value: datetime) -> datetime:
+    """A stored time as an aware UTC datetime: a time without a zone (SQLite keeps UTC text) is UTC."""
+    return value.replace(tzinfo=UTC) if value.utcoffset() is None else value.astimezone(UTC)
+
+
 @dataclass(frozen=True, slots=True)
 class TokenInfo:
     """Everything the store tells about a token except its secret and its hash."""

@@ -73,6 +73,7 @@ NON_ADMIN_CALLS = {
     "set_grant": lambda s: s.set_grant(BOB, "bob", s.find_form("Field Operations/Household survey")[0], ["view", "edit"]),
     "grant": lambda s: s.grant(BOB, "bob", "Field Operations", ["delete"]),
     "ungrant": lambda s: s.ungrant(BOB, "alice", "Field Operations", ["view"]),
+    "list_forms": lambda s: s.list_forms(BOB),
     "list_all_tokens": lambda s: s.list_all_tokens(BOB),
     "count_tokens": lambda s: s.count_tokens(BOB),
     "stale_tokens(all_accounts)": lambda s: s.stale_tokens(BOB, 0, all_accounts=True),
@@ -87,6 +88,21 @@ def test_every_administrator_action_is_refused_to_others_and_changes_nothing(two
     with pytest.raises(NotAllowed, match="only an administrator"):
         NON_ADMIN_CALLS[call](two)
     assert dump_database(two) == before
+
+
+def test_an_administrator_lists_every_form_granted_or_not(two, grant) -> None:  # type: ignore[no-untyped-def]
+    grant(two, {Action.VIEW})  # bob is granted nothing
+    two.add_form(ALICE, "Zoo", "Counts")
+    spare = two.add_form(ALICE, "Field Operations", "Annex")
+
+    forms = two.list_forms(ALICE)
+
+    assert [(db, form) for _, db, form in forms] == sorted((db, form) for _, db, form in forms)
+    assert (spare, "Field Operations", "Annex") in forms
+    assert [form for _, _, form in forms] == ["Annex", "Household survey", "Counts"]
+    assert two.account_access(ALICE, account="bob") == []  # listed though nobody granted bob any
+    for form_id, db, form in forms:
+        assert two.find_form(str(form_id)) == (form_id, db, form)
 
 
 def test_account_changes_are_audited_with_their_actor(two) -> None:  # type: ignore[no-untyped-def]

@@ -284,6 +284,42 @@ async def test_grants_are_shown_and_editable(db_path) -> None:
         assert [(a.form, sorted(x.value for x in a.granted)) for a in access] == [("Distributions", ["add", "view"])]
 
 
+async def test_a_form_without_a_grant_is_picked_from_the_list_by_keyboard(db_path) -> None:
+    from textual.widgets import Checkbox, Select
+
+    app = TokensApp(db=db_path, login="alice")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_section(pilot, "accounts")
+        await wait_for(pilot, lambda: "Household survey" in screen_text(app))
+        await pilot.press("j")  # bob: no grant yet
+        await wait_for(pilot, lambda: "No permission on any form." in screen_text(app))
+        await pilot.press("e")
+        await wait_for(pilot, lambda: app.screen.query("#grant-new-pick"))
+        screen = app.screen
+        pick = screen.query_one("#grant-new-pick", Select)
+        offered = [name for _, name in screen.offered]
+        # By database and form; bob holds no grant, so every form is offered.
+        assert offered[:2] == ["Field Operations/Distributions", "Field Operations/Household survey"]
+        for _ in range(10):
+            if pick.has_focus:
+                break
+            await pilot.press("tab")
+        assert pick.has_focus
+        await pilot.press("enter")  # open the list, on its blank first line
+        await wait_for(pilot, lambda: pick.expanded)
+        await pilot.press("down", "enter")  # the first form
+        await wait_for(pilot, lambda: pick.value != Select.NULL and not pick.expanded)
+        assert screen.offered[[form_id for form_id, _ in screen.offered].index(pick.value)][1] == "Field Operations/Distributions"
+        await pilot.press("tab")  # the "view" box of the new row
+        assert isinstance(app.focused, Checkbox) and app.focused.name == "view"
+        await pilot.press("space")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: "Distributions" in screen_text(app) and "view" in screen_text(app))
+    with TokenStore(db_path) as check:
+        access = check.account_access(ALICE, account="bob")
+        assert [(a.form, sorted(x.value for x in a.granted)) for a in access] == [("Distributions", ["view"])]
+
+
 # ---------------------------------------------------------------------------------------- Audit log
 
 

@@ -52,9 +52,10 @@ class AccountsScreen(SectionScreen):
     ]
 
     class AccountsRead(Message):
-        def __init__(self, accounts: list[AccountInfo]) -> None:
+        def __init__(self, accounts: list[AccountInfo], forms: list[tuple[int, str, str]]) -> None:
             super().__init__()
             self.accounts = accounts
+            self.forms = forms
 
     class GrantsRead(Message):
         def __init__(self, account: str, access: list[FormAccess]) -> None:
@@ -71,6 +72,8 @@ class AccountsScreen(SectionScreen):
         super().__init__()
         self.accounts: list[AccountInfo] = []
         self.grants: dict[str, list[FormAccess]] = {}
+        #: Every form (id, database, form): what the grant editor offers.
+        self.forms: list[tuple[int, str, str]] = []
         self.loaded = False
 
     def compose_page(self) -> ComposeResult:
@@ -103,13 +106,15 @@ class AccountsScreen(SectionScreen):
         app = self.tokens_app
         assert app.store is not None and app.actor is not None
         accounts = app.store.list_accounts(app.actor)
+        forms = app.store.list_forms(app.actor)
         if not get_current_worker().is_cancelled:
-            self.post_message(self.AccountsRead(accounts))
+            self.post_message(self.AccountsRead(accounts, forms))
 
     def on_accounts_screen_accounts_read(self, message: AccountsRead) -> None:
         table = self.query_one("#accounts-table", DataTable)
         keep = self.highlighted.name if self.highlighted else None
         self.accounts = message.accounts
+        self.forms = message.forms
         self.grants.clear()
         self.loaded = True
         table.clear()
@@ -230,7 +235,7 @@ class AccountsScreen(SectionScreen):
             if changes:
                 self.save_grants(account.name, changes)
 
-        self.app.push_screen(EditGrantsScreen(account.name, self.grants.get(account.name, [])), answered)
+        self.app.push_screen(EditGrantsScreen(account.name, self.grants.get(account.name, []), self.forms), answered)
 
     @work(thread=True, group="write", exit_on_error=False)
     def save_grants(self, name: str, changes: list[tuple[str, frozenset[str]]]) -> None:

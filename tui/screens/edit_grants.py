@@ -1,7 +1,8 @@
 """Edit an account's grants (administrators): what it may do on each form's records.
 
-One row a form: view, add, edit, delete. A form the account has no grant on yet is added by
-typing its ``Database/Form``. Existing tokens follow on their next request.
+One row a form: view, add, edit, delete. A form the account has no grant on yet is picked from
+the list of every form (type to jump to it), or typed as ``Database/Form``. Existing tokens follow
+on their next request.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Button, Checkbox, Footer, Label, Static
+from textual.widgets import Button, Checkbox, Footer, Label, Select, Static
 
 from store import ALL_ACTIONS, FormAccess
 
@@ -47,14 +48,20 @@ class EditGrantsScreen(DialogScreen[Changes | None]):
     EditGrantsScreen .grant-form { width: 24; padding-top: 0; }
     EditGrantsScreen Checkbox { width: auto; border: none; padding: 0 1 0 0; }
     EditGrantsScreen #grant-new-form { width: 24; }
+    EditGrantsScreen #grant-new-pick { width: 24; }
     EditGrantsScreen #grant-buttons { height: auto; margin-top: 1; align-horizontal: right; }
     EditGrantsScreen #grant-buttons > Button { margin-left: 2; }
     """
 
-    def __init__(self, account: str, access: Sequence[FormAccess]) -> None:
+    def __init__(
+        self, account: str, access: Sequence[FormAccess], forms: Sequence[tuple[int, str, str]] = ()
+    ) -> None:
+        """``forms``: every form as (id, database, form); those without a grant are offered."""
         super().__init__()
         self.account = account
         self.access = list(access)
+        held = {item.form_id for item in self.access}
+        self.offered = [(form_id, f"{database}/{form}") for form_id, database, form in forms if form_id not in held]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog") as dialog:
@@ -67,11 +74,19 @@ class EditGrantsScreen(DialogScreen[Changes | None]):
                         yield Label(Content(fmt.safe(f"{item.database}/{item.form}")), classes="grant-form")
                         for action in ALL_ACTIONS:
                             yield Checkbox(action.value, action in item.granted, compact=True, name=action.value)
-            yield Label("Grant on another form (Database/Form):")
+            yield Label("Grant on another form: pick it (enter, then type to jump), or type Database/Form:")
             with Horizontal(classes="grant-row", id="grant-new"):
-                yield PlainInput(placeholder="Database/Form", id="grant-new-form", compact=True)
+                yield Select(
+                    [(Content(fmt.safe(name)), form_id) for form_id, name in self.offered],
+                    prompt="Pick a form" if self.offered else "No other form",
+                    id="grant-new-pick",
+                    compact=True,
+                    disabled=not self.offered,
+                )
                 for action in ALL_ACTIONS:
                     yield Checkbox(action.value, False, compact=True, name=action.value)
+            with Horizontal(classes="grant-row", id="grant-typed"):
+                yield PlainInput(placeholder="or type Database/Form", id="grant-new-form", compact=True)
             with Horizontal(id="grant-buttons"):
                 yield Button("Save", variant="primary", id="grant-save")
                 yield Button("Cancel", id="grant-cancel")
@@ -86,7 +101,8 @@ class EditGrantsScreen(DialogScreen[Changes | None]):
             wanted = self._ticked(f"grant-{index}")
             if wanted != frozenset(a.value for a in item.granted):
                 found.append((str(item.form_id), wanted))
-        ref = self.query_one("#grant-new-form", PlainInput).value.strip()
+        picked = self.query_one("#grant-new-pick", Select).value
+        ref = str(picked) if isinstance(picked, int) else self.query_one("#grant-new-form", PlainInput).value.strip()
         if ref:
             found.append((ref, self._ticked("grant-new")))
         return found

@@ -1,0 +1,153 @@
+"""Listing tokens from an embedded SQLite file without the database layer.
+
+``tokens list`` is a fresh process every time (and over SSH, every connection): importing
+SQLAlchemy and SQLModel costs several times what reading ten thousand rows does. For the common
+case — a SQLite file at the newest schema revision — this module reads the rows with the standard
+``sqlite3`` module, read-only, and builds the same :class:`~store.types.TokenInfo` values.
+
+Every decision about who may see what is :mod:`store.access`'s, as on the full path. Anything out
+of the ordinary — a server URL, a URI filename, a missing or unreadable file, a read-only folder,
+a schema that is not the newest (it may need an upgrade), any database error — answers ``None``,
+and the caller opens :class:`~store.store.TokenStore` as usual, so upgrades, warnings and messages
+stay exactly as they are. Nothing here imports SQLAlchemy or SQLModel.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import quote
+
+from . import access
+from .errors import DatabaseError, StoreError
+from .paths import folder_warnings, resolve_target, tighten
+from .types import SCHEMA_HEAD, Actor, ActorVia, Scope, TokenInfo, as_utc
+
+_COLUMNS = (
+    "SELECT t.id, o.name, t.label, t.scope, t.created_at, t.expires_at, t.last_used_at, t.revoked_at, r.name, t.usage_days "
+    "FROM token t JOIN account o ON o.id = t.account_id LEFT JOIN account r ON r.id = t.revoked_by_id"
+)
+_SCOPES = {scope.value: scope for scope in Scope}
+
+
+@dataclass
+class Listing:
+    """What :func:`list_tokens` found: the warnings about where the database is kept (to show
+    first, as opening the store would), then either the actor and the tokens, or the refusal."""
+
+    warnings: list[str]
+    actor: Actor | None = None
+    tokens: list[TokenInfo] = field(default_factory=list)
+    error: StoreError | None = None
+
+
+def list_tokens(
+    target: str | os.PathLike[str] | None,
+    login: str,
+    account: str | None = None,
+    *,
+    all_accounts: bool = False,
+    include_revoked: bool = False,
+    busy_timeout: float = 5.0,
+) -> Listing | None:
+    """The tokens ``tokens list`` shows, read straight from a current SQLite file, or ``None``
+    when the full store must answer instead.
+
+    ``login`` and ``account`` are resolved as :meth:`TokenStore.resolve_actor` does without
+    creating anything; the listing is :meth:`TokenStore.list_tokens` (the actor's own tokens) or,
+    with ``all_accounts``, every account's as :meth:`TokenStore.list_all_tokens` orders them.
+    """
+    try:
+        path = resolve_target(target)
+    except DatabaseError:
+        return None
+    if not isinstance(path, Path):
+        return None  # a server, or a SQLite URL with its own parameters
+    try:
+        if not path.is_file() or not os.access(path, os.R_OK) or not os.access(path.parent, os.W_OK):
+            return None
+    except OSError:
+        return None
+    # What opening the store does first, in the same words (store.engine).
+    tighten(path)
+    warnings = folder_warnings(path.parent)
+    try:
+        connection = sqlite3.connect(
+            f"file:{quote(str(path.absolute()), safe='/')}?mode=ro", uri=True, timeout=busy_timeout,
+            isolation_level=None,
+        )
+    except sqlite3.Error:
+        return None
+    try:
+        connection.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+        connection.execute("BEGIN")  # one snapshot for every read below
+        if connection.execute("SELECT version_num FROM alembic_version").fetchall() != [(SCHEMA_HEAD,)]:
+            return None  # older (to upgrade), newer, or unversioned: the store says what to do
+        listing = Listing(warnings)
+        try:
+            listing.actor, listing.tokens = _read(connection, login, account, all_accounts, include_revoked)
+        except StoreError as exc:
+            listing.error = exc
+        return listing
+    except (sqlite3.Error, ValueError, TypeError, KeyError):
+        return None
+    finally:
+        connection.close()
+
+
+def _account(connection: sqlite3.Connection, name: str) -> tuple[int, bool, object] | None:
+    row = connection.execute("SELECT id, is_admin, disabled_at FROM account WHERE name = ?", (name,)).fetchone()
+    return (row[0], bool(row[1]), row[2]) if row is not None else None
+
+
+def _read(
+    connection: sqlite3.Connection, login: str, account: str | None, all_accounts: bool, include_revoked: bool
+) -> tuple[Actor, list[TokenInfo]]:
+    wanted = account if account is not None else login
+    if wanted == login:
+        actor = Actor(login, ActorVia.LOGIN)
+    else:
+        me = _account(connection, login)
+        has_accounts = connection.execute("SELECT id FROM account LIMIT 1").fetchone() is not None
+        if not access.may_act_as(me[1] if me else None, me is not None and me[2] is not None, has_accounts):
+            raise access.act_as_refused(login, wanted)
+        actor = Actor(wanted, ActorVia.AS_ACCOUNT, person=login)
+    row = _account(connection, actor.account)
+    if row is None:
+        raise access.unknown_account(actor.account)
+    me_id, me_is_admin, disabled_at = row
+    access.check_enabled(actor.account, disabled_at)
+    where = "" if include_revoked else " AND t.revoked_at IS NULL"
+    if all_accounts:
+        access.check_admin(actor.account, me_is_admin, access.SEE_EVERY_TOKEN)
+        query = f"{_COLUMNS} WHERE 1{where} ORDER BY t.created_at DESC, t.id DESC"
+        rows = connection.execute(query).fetchall()
+    else:
+        query = f"{_COLUMNS} WHERE t.account_id = ?{where} ORDER BY t.created_at DESC, t.id"
+        rows = connection.execute(query, (me_id,)).fetchall()
+    return actor, [_info(r) for r in rows]
+
+
+def _when(text: str | None) -> datetime | None:
+    """As the UTCDateTime column type reads SQLite's text: ISO format, a time without a zone
+    being UTC. The usual text (no zone) is read in one step; any other the column type's way."""
+    if text is None:
+        return None
+    try:
+        return _parse(text + "+00:00")
+    except ValueError:
+        return as_utc(_parse(text))
+
+
+_parse = datetime.fromisoformat
+
+
+def _info(row: tuple) -> TokenInfo:  # type: ignore[type-arg]
+    token_id, owner, label, scope, created, expires, used, revoked, revoked_by, usage = row
+    return TokenInfo(
+        token_id, owner, label, _SCOPES[scope], _when(created), _when(expires), _when(used), _when(revoked), revoked_by,  # type: ignore[arg-type]
+        usage or 0
+    )
