@@ -58,6 +58,7 @@ from .types import (
     effective_actions,
     utcnow,
 )
+from .usage import USAGE_DAYS
 from .validation import (
     EXPIRY_CHOICES,
     LABEL_MAX,
@@ -132,6 +133,7 @@ __all__ = [
     "TokenSeed",
     "TokenStatus",
     "TokenStore",
+    "USAGE_DAYS",
     "UnknownAccount",
     "UnknownForm",
     "default_db_path",

@@ -30,6 +30,7 @@ from .lifecycle import allows_database
 from .models import Account, Form, Grant, Token
 from .types import Action, Principal, Scope
 from .validation import CLIENT_ADDRESS_MAX, USER_AGENT_MAX, clean_caller_text
+from .usage import after_use
 
 _SCOPES = {scope.value: scope for scope in Scope}
 
@@ -102,6 +103,7 @@ class Authenticator:
                 _T.c.revoked_at,
                 _T.c.last_used_at,
                 _A.c.disabled_at,
+                _T.c.usage_days,
             )
             .select_from(_T.join(_A, _A.c.id == _T.c.account_id))
             .where(_T.c.id == bindparam("token_id"))
@@ -125,7 +127,7 @@ class Authenticator:
         if row is None:
             raise InvalidToken()
         # The column types already turned the times into aware UTC datetimes.
-        account_id, scope, secret_hash, expires, revoked_at, last_used, disabled_at = row
+        account_id, scope, secret_hash, expires, revoked_at, last_used, disabled_at, usage_days = row
         now = self._clock()
         if revoked_at is not None or disabled_at is not None or (expires is not None and expires <= now):
             self.cache.discard(token_id)
@@ -142,7 +144,7 @@ class Authenticator:
             known = _Verified(fingerprint, name)
             self.cache.put(token_id, known)
         if last_used is None or now - last_used >= LAST_USED_INTERVAL:
-            self._touch(token_id, now, client_address, user_agent)
+            self._touch(token_id, now, last_used, usage_days, client_address, user_agent)
         return Principal(account_id, known.account, token_id, _SCOPES[scope], expires)
 
     def _row(self, token_id: str) -> tuple | None:  # type: ignore[type-arg]
@@ -185,14 +187,26 @@ class Authenticator:
             for process, value in zip(self._processors, row, strict=True)
         )
 
-    def _touch(self, token_id: str, now: datetime, client_address: str | None, user_agent: str | None) -> None:
+    def _touch(
+        self,
+        token_id: str,
+        now: datetime,
+        last_used: datetime | None,
+        usage_days: int,
+        client_address: str | None,
+        user_agent: str | None,
+    ) -> None:
         cutoff = now - LAST_USED_INTERVAL
-        # The caller's description is cleaned only here, once a minute at most, not on every call.
+        # The caller's description is cleaned only here, once a minute at most, not on every call;
+        # the day of use rides on the same statement: no extra write. If another process wrote
+        # last_used_at since this one read the row, the WHERE matches nothing and its (newer)
+        # bitmap stays.
         statement = (
             update(_T)
             .where(_T.c.id == token_id, or_(_T.c.last_used_at.is_(None), _T.c.last_used_at <= cutoff))
             .values(
                 last_used_at=now,
+                usage_days=after_use(usage_days or 0, last_used, now),
                 last_used_address=clean_caller_text(client_address, CLIENT_ADDRESS_MAX),
                 last_used_agent=clean_caller_text(user_agent, USER_AGENT_MAX),
             )

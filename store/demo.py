@@ -25,12 +25,17 @@ FORMS = (
     ("Monitoring & Evaluation", "Indicators", {V}),
 )
 
-#: (label, scope, created days ago, expires in days or None, last used minutes ago or None, revoked days ago)
+#: Days of use (``store/usage.py``), newest day rightmost: office days, every day since created.
+OFFICE_DAYS = int("0011111" * 5, 2) & ((1 << 30) - 1)
+EVERY_DAY_FOR_10 = (1 << 10) - 1
+
+#: (label, scope, created days ago, expires in days or None, last used minutes ago or None, revoked
+#: days ago, days of use)
 TOKENS = (
-    ("Power BI – office laptop", Scope.READ, 40, 50, 120, None),
-    ("Sync script – field server", Scope.READ_WRITE, 10, 5, 3, None),
-    ("Backup job – NAS", Scope.READ_WRITE, 2, None, None, None),
-    ("Excel – home PC", Scope.READ, 120, None, 60 * 24 * 31, 30),
+    ("Power BI – office laptop", Scope.READ, 40, 50, 120, None, OFFICE_DAYS),
+    ("Sync script – field server", Scope.READ_WRITE, 10, 5, 3, None, EVERY_DAY_FOR_10),
+    ("Backup job – NAS", Scope.READ_WRITE, 2, None, None, None, 0),
+    ("Excel – home PC", Scope.READ, 120, None, 60 * 24 * 31, 30, 0),
 )
 
 
@@ -51,8 +56,9 @@ def seed_demo(db: TokenStore, actor: Actor) -> list[str]:
             expires_at=now + timedelta(days=expires_in) if expires_in is not None else None,
             last_used_at=now - timedelta(minutes=used_ago) if used_ago is not None else None,
             revoked_at=now - timedelta(days=revoked_ago) if revoked_ago is not None else None,
+            usage_days=usage,
         )
-        for label, scope, age, expires_in, used_ago, revoked_ago in TOKENS
+        for label, scope, age, expires_in, used_ago, revoked_ago, usage in TOKENS
         if label_key(label) not in have
     ]
     return [t.label for t in db.seed_tokens(actor, seeds)] if seeds else []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, DateTime, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -109,6 +109,8 @@ class Token(SQLModel, table=True):
     created_at: datetime = _when()
     expires_at: datetime | None = _when(default=None)
     last_used_at: datetime | None = _when(default=None)
+    #: Days of use over the last 30 days (``store/usage.py``), written with ``last_used_at``.
+    usage_days: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
     revoked_at: datetime | None = _when(default=None)
     revoked_by_id: int | None = Field(
         default=None, sa_column=Column(ForeignKey("account.id"), nullable=True)

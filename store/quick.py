@@ -28,7 +28,7 @@ from .types import SCHEMA_HEAD, Actor, ActorVia, Scope, TokenInfo, as_utc
 
 _COLUMNS = (
     "SELECT t.id, o.name, t.label, t.scope, t.created_at, t.expires_at, t.last_used_at, t.revoked_at, r.name, "
-    "t.note, t.databases, t.replaces_id, t.replaced_by_id, t.last_used_address, t.last_used_agent "
+    "t.note, t.databases, t.replaces_id, t.replaced_by_id, t.last_used_address, t.last_used_agent, t.usage_days "
     "FROM token t JOIN account o ON o.id = t.account_id LEFT JOIN account r ON r.id = t.revoked_by_id"
 )
 _SCOPES = {scope.value: scope for scope in Scope}
@@ -151,7 +151,7 @@ _parse = datetime.fromisoformat
 
 def _info(row: tuple, names: dict[int, str]) -> TokenInfo:  # type: ignore[type-arg]
     token_id, owner, label, scope, created, expires, used, revoked, revoked_by, *life = row
-    note, databases, replaces, replaced_by, address, agent = life
+    note, databases, replaces, replaced_by, address, agent, usage = life
     # As lifecycle.enrich fills them in for the store's listing (its encoding: ",1,3,").
     limited = None
     if databases is not None:
@@ -159,5 +159,5 @@ def _info(row: tuple, names: dict[int, str]) -> TokenInfo:  # type: ignore[type-
         limited = tuple(sorted(names.get(i, f"#{i}") for i in ids))
     return TokenInfo(
         token_id, owner, label, _SCOPES[scope], _when(created), _when(expires), _when(used), _when(revoked),  # type: ignore[arg-type]
-        revoked_by, note, limited, replaces, replaced_by, address, agent,
+        revoked_by, note, limited, replaces, replaced_by, address, agent, usage or 0,
     )

@@ -389,7 +389,7 @@ class TokenStore:
                     created_at=tokens.utc(seed.created_at),
                     expires_at=tokens.utc(seed.expires_at) if seed.expires_at else None,
                     last_used_at=tokens.utc(seed.last_used_at) if seed.last_used_at else None,
-                    revoked_at=revoked, now=now,
+                    revoked_at=revoked, now=now, usage_days=seed.usage_days,
                 )
                 audit.record(c, now, actor, me.id, "token.create", account_id=me.id, token_id=token_id, label=label,
                              scope=scope.value, demo=True)

@@ -35,6 +35,7 @@ INFO = select(
     T.c.last_used_at,
     T.c.revoked_at,
     REVOKER.c.name,
+    T.c.usage_days,
 ).select_from(T.join(OWNER, OWNER.c.id == T.c.account_id).outerjoin(REVOKER, REVOKER.c.id == T.c.revoked_by_id))
 
 _SCOPES = {scope.value: scope for scope in Scope}
@@ -60,8 +61,9 @@ def not_found(token_id: object, account: str | None = None) -> TokenNotFound:
 
 
 def to_info(row: Row[Any] | tuple) -> TokenInfo:  # type: ignore[type-arg]
-    token_id, account, label, scope, created, expires, used, revoked, revoked_by = row
-    return TokenInfo(token_id, account, label, _SCOPES[scope], created, expires, used, revoked, revoked_by)
+    token_id, account, label, scope, created, expires, used, revoked, revoked_by, usage = row
+    return TokenInfo(token_id, account, label, _SCOPES[scope], created, expires, used, revoked, revoked_by,
+                     usage_days=usage or 0)
 
 
 def get(connection: Connection, token_id: str) -> TokenInfo | None:
@@ -89,6 +91,7 @@ def insert_token(
     last_used_at: datetime | None = None,
     revoked_at: datetime | None = None,
     now: datetime,
+    usage_days: int = 0,
     **lifecycle: object,
 ) -> None:
     """Insert a token; an unrevoked one must have a label no other unrevoked token of the account has.
@@ -124,6 +127,7 @@ def insert_token(
                 created_at=created_at,
                 expires_at=expires_at,
                 last_used_at=last_used_at,
+                usage_days=usage_days,
                 revoked_at=revoked_at,
                 revoked_by_id=account_id if revoked_at is not None else None,
                 **lifecycle,

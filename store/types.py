@@ -110,6 +110,18 @@ class TokenInfo:
     #: The caller that presented it last, as the API server described it.
     last_used_address: str | None = None
     last_used_agent: str | None = None
+    #: Days of use, a bitmap anchored at ``last_used_at``'s day; read it through :meth:`days_used`.
+    usage_days: int = 0
+
+    def days_used(self, now: datetime | None = None) -> tuple[bool, ...]:
+        """Whether the token was used on each of the last 30 days, oldest first, today last."""
+        from .usage import days_used
+
+        return days_used(self.usage_days, self.last_used_at, now or utcnow())
+
+    def use_count(self, now: datetime | None = None) -> int:
+        """On how many of the last 30 days the token was used."""
+        return sum(self.days_used(now))
 
     def status(self, now: datetime | None = None) -> TokenStatus:
         now = now or utcnow()
@@ -145,6 +157,7 @@ class TokenInfo:
             "replaces": self.replaces,
             "replaced_by": self.replaced_by,
             "last_used_from": {"address": self.last_used_address, "user_agent": self.last_used_agent},
+            "days_used_last_30": self.use_count(now),
         }
 
     def expires_within(self, window: timedelta, now: datetime | None = None) -> bool:
@@ -177,6 +190,8 @@ class TokenSeed:
     expires_at: datetime | None = None
     last_used_at: datetime | None = None
     revoked_at: datetime | None = None
+    #: Days of use before ``last_used_at``'s day, as :attr:`TokenInfo.usage_days` keeps them.
+    usage_days: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -376,7 +391,7 @@ class TokenPage:
 #: What a database made before the schema was versioned is: it has the tables of this revision.
 FIRST_REVISION = "0001"
 #: The newest schema revision this release knows (``store/migrations/versions``; a test keeps the two in step).
-SCHEMA_HEAD = "0005"
+SCHEMA_HEAD = "0006"
 
 
 class SchemaState(enum.StrEnum):

@@ -28,6 +28,8 @@ def _cheap_hasher():  # type: ignore[no-untyped-def]
 def _isolated_environment(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """No test reads or writes the real user's data directory, and Argon2 stays cheap."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.delenv("TOKENS_CONFIG", raising=False)
     monkeypatch.delenv("TOKENS_DB", raising=False)
     monkeypatch.setenv("TOKENS_ARGON2_PROFILE", "CHEAPEST")
     # Who is acting starts from the login name: the same in every test, whoever runs them.

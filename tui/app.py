@@ -29,6 +29,8 @@ from store import StoreError, TokenInfo
 
 from . import format as fmt
 from .commands import TokenCommands
+from .config import Config
+from .read_only import REFUSAL as READ_ONLY_REFUSAL
 from .messages import DataChanged, StoreFailed, StoreOpened, TokenRevoked
 from .screens.my_tokens import MyTokensScreen
 from .screens.profile import ProfileScreen
@@ -106,10 +108,15 @@ class TokensApp(App[None]):
         *,
         login: str | None = None,
         clock: Callable[[], datetime] = store.utcnow,
+        read_only: bool = False,
+        config: Config | None = None,
     ) -> None:
         """``login`` is who sits at the terminal (default: the login name); ``account`` an account
         to act as, with its rights (administrators only, as ``sudo -u``)."""
         super().__init__()
+        #: Opened only to look: every changing action is hidden and refused (``tokens --read-only``,
+        #: or an SSH key allowed only to look).
+        self.read_only = read_only
         self.now = clock
         self._db_arg = db
         self.login = login or store.login_name()
@@ -125,7 +132,80 @@ class TokensApp(App[None]):
         #: How often the app has asked the store whether anything changed.
         self.polls = 0
         shown = fmt.safe(self.account)
-        self.sub_title = shown if self.location == "database" else f"{shown} · {self.location}"
+        self.sub_title = self._sub_title(shown if self.location == "database" else f"{shown} · {self.location}")
+        self._apply_config(config)
+
+    def _sub_title(self, text: str) -> str:
+        # First, so that a long database path cut at the edge never hides it.
+        return f"read-only · {text}" if self.read_only else text
+
+    # ------------------------------------------------------------------ config file
+
+    def _apply_config(self, config: Config | None) -> None:
+        """The user's keys and theme, before the first frame; problems are told once it is up."""
+        from . import config as config_file
+
+        if config is None:
+            config = config_file.load(themes=self.available_themes)
+        elif config.theme is not None and config.theme not in self.available_themes:
+            config = config_file.Config(config.path, config.keymap, None,
+                                        config.problems + (f"there is no theme {config.theme!r}",))
+        self.config = config
+        self._binding_ids_checked = False
+        if config.keymap:
+            self.set_keymap(config.keymap)
+        #: The theme the file names: picking another in the palette writes it there.
+        self._remembered_theme = config.theme or self.theme
+        if config.theme is not None:
+            # Without its watcher for now: Textual runs it once at start-up anyway, and running it
+            # here as well would parse all the app's CSS a second time before the first frame.
+            self.set_reactive(App.theme, config.theme)
+
+    def _tell_config_problems(self, problems: tuple[str, ...]) -> None:
+        if problems:
+            self.notify(
+                "\n".join(fmt.safe(problem) for problem in problems) + "\nThe defaults are used instead.",
+                title=f"Config file {fmt.safe(str(self.config.path))}",
+                severity="warning",
+                markup=False,
+                timeout=12,
+            )
+
+    def check_binding_ids(self) -> None:
+        """Name the keymap's unknown binding ids. Finding every id imports every screen, so My
+        tokens calls this once its list is on the screen (the app, if the store cannot open)."""
+        if not self.config.keymap or self._binding_ids_checked:
+            return
+        self._binding_ids_checked = True
+        from .bindings import bindings_with_ids
+
+        checked = self.config.without_unknown_ids(bindings_with_ids())
+        if checked is not self.config:
+            new = checked.problems[len(self.config.problems):]
+            self.config = checked
+            self.set_keymap(checked.keymap)
+            self._tell_config_problems(new)
+
+    def watch_theme(self, theme: str) -> None:
+        # The palette's "Change theme" sets this; remember the choice for the next start.
+        if self.is_mounted and theme != self._remembered_theme:
+            self._remembered_theme = theme
+            self.remember_theme(theme)
+
+    @work(thread=True, group="config", exit_on_error=False)
+    def remember_theme(self, theme: str) -> None:
+        from .config import save_theme
+
+        try:
+            save_theme(self.config.path, theme)
+        except (OSError, ValueError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "the file is not valid TOML"
+            self.call_from_thread(
+                self.notify,
+                f"The theme was not remembered: {fmt.safe(str(self.config.path))}: {fmt.safe(str(reason))}",
+                severity="warning",
+                markup=False,
+            )
 
     @property
     def account(self) -> str:
@@ -141,6 +221,7 @@ class TokensApp(App[None]):
         return screen.tokens if isinstance(screen, MyTokensScreen) else []
 
     def on_mount(self) -> None:
+        self._tell_config_problems(self.config.problems)
         # After the first frame: importing the database layer would compete with painting it.
         self.call_after_refresh(self.open_store)
 
@@ -154,8 +235,15 @@ class TokensApp(App[None]):
         try:
             # Who is acting is decided once, here at the app's edge (or by the SSH key before the app
             # started); every store call carries it.
-            actor = self.actor if self.actor is not None else opened.resolve_actor(self.login, self._as_account)
-            is_admin = opened.get_account(actor).is_admin
+            # A read-only session creates nothing, not even its account: it just finds no tokens.
+            actor = self.actor if self.actor is not None else opened.resolve_actor(
+                self.login, self._as_account, create=not self.read_only)
+            try:
+                is_admin = opened.get_account(actor).is_admin
+            except store.UnknownAccount:
+                if not self.read_only:
+                    raise
+                is_admin = False
             self._marker = opened.change_marker()
         except BaseException:
             opened.close()
@@ -213,7 +301,7 @@ class TokensApp(App[None]):
         self.location = message.location
         self.actor = message.actor
         self.is_admin = message.is_admin
-        self.sub_title = f"{fmt.safe(message.account)} · {message.location}"
+        self.sub_title = self._sub_title(f"{fmt.safe(message.account)} · {message.location}")
         self.set_interval(POLL_SECONDS, self._poll)
         for section in list(self.sections.values()):
             section.store_opened()
@@ -255,6 +343,7 @@ class TokensApp(App[None]):
             tokens = self.sections.get("tokens")
             if isinstance(tokens, MyTokensScreen):
                 tokens.opening_failed(f"{message.doing}.\n{message.reason}")
+            self.call_after_refresh(self.check_binding_ids)
         self.notify(f"{message.doing}: {message.reason}", title="Error", severity="error", markup=False, timeout=8)
 
     def data_written(self) -> None:
@@ -325,6 +414,8 @@ class TokensApp(App[None]):
     def revoke_any(self, token: TokenInfo) -> None:
         """Revoke a token found by Check a token (any account's: administrators)."""
         assert self.store is not None and self.actor is not None
+        if self.read_only:
+            raise StoreError(READ_ONLY_REFUSAL)
         self.post_message(TokenRevoked(self.store.revoke(self.actor, token.id)))
 
     def on_token_revoked(self, message: TokenRevoked) -> None:
@@ -403,12 +494,13 @@ def _cheap_target(db: str | None) -> bool:
     return not isinstance(target, str)
 
 
-def run(db: str | None = None, account: str | None = None) -> int:
+def run(db: str | None = None, account: str | None = None, *, read_only: bool = False,
+        config: Config | None = None) -> int:
     """Open the app on this terminal (refused without one); returns the process exit code: 0, or 1
     after an error it could not handle (Textual has then printed what happened to stderr)."""
     from .terminal import run_app
 
-    code = run_app(TokensApp(db=db, account=account))
+    code = run_app(TokensApp(db=db, account=account, read_only=read_only, config=config))
     if code == 1:
         print("tokens: the app stopped after an unexpected error (above); nothing more was changed", file=sys.stderr)
     return code

@@ -28,6 +28,8 @@ ACTIONS = (
     ("Filter by label", "Show only tokens whose label contains some text", "filter"),
     ("Clear filter", "Show every token again", "clear_filter"),
     ("Show or hide revoked tokens", "Toggle revoked tokens in the list", "toggle_revoked"),
+    ("Sort by least used", "Tokens used on the fewest of the last 30 days first; again for newest first",
+     "sort_by_use"),
     ("Reload", "Read the section again (changes made elsewhere show within 2 seconds anyway)", "reload"),
     ("Go to API tokens", "The token list", "show_page('tokens')"),
     ("Go to Profile", "Your account and its permissions", "show_page('profile')"),

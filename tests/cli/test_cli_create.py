@@ -26,8 +26,19 @@ def test_create_prints_the_secret_alone_on_stdout(tokens, listed) -> None:
     assert token["id"] == token_id
     assert token["label"] == "Power BI – laptop"
     assert token["scope"] == "read"
-    assert token["expires"] is None
     assert token["status"] == "active"
+
+
+def test_without_expires_a_token_lasts_90_days_as_in_the_app(tokens, listed) -> None:
+    from tui import defaults
+
+    before = datetime.now(UTC)
+    assert tokens("create", "--label", "L", "--scope", "read").code == 0
+    after = datetime.now(UTC)
+    [token] = listed()
+    assert defaults.EXPIRY == "90d"
+    expires = datetime.fromisoformat(token["expires"])
+    assert before + timedelta(days=90) <= expires <= after + timedelta(days=90)
 
 
 def test_create_read_write_and_scope_spelling(tokens, listed) -> None:

@@ -88,7 +88,7 @@ def test_rotate_twice_revoked_or_unknown_is_refused_clearly(tokens, create, id_o
 
 
 def test_rotate_outside_the_policy_is_refused_and_can_choose_an_expiry(tokens, create, id_of) -> None:  # type: ignore[no-untyped-def]
-    old = create("Forever")
+    old = create("Forever", "read", "--expires", "never")
     assert tokens("policy", "set", "--max-lifetime", "90d").code == 0
     refused = tokens("rotate", id_of(old))
     refused.assert_one_error_line()
@@ -166,14 +166,14 @@ def test_list_expiring_exits_1_when_some_token_stops_soon(tokens, create, id_of)
 
 def test_policy_set_show_and_check(tokens, create, id_of) -> None:  # type: ignore[no-untyped-def]
     assert "no lifetime policy" in tokens("policy", "show").out
-    endless = create("Endless")
+    endless = create("Endless", "read", "--expires", "never")
     result = tokens("policy", "set", "--max-lifetime", "90d", "--require-expiry", "on")
     assert result.code == 0, result
     assert "1 existing token outlives it" in result.err
     shown = tokens("policy", "show", "--json").json
     assert shown["max_lifetime_seconds"] == 90 * 86400 and shown["require_expiry"] is True
     assert shown["updated_by"] == "alice"
-    refused = tokens("create", "--label", "New", "--scope", "read")
+    refused = tokens("create", "--label", "New", "--scope", "read", "--expires", "1y")
     refused.assert_one_error_line()
     assert "tokens must expire within 90 days" in refused.err
     assert tokens("create", "--label", "New", "--scope", "read", "--expires", "30d").code == 0

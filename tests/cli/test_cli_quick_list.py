@@ -111,7 +111,7 @@ def test_json_is_one_object_a_line_and_keeps_every_key(cli, history, monkeypatch
     assert items == result.json and len(items) == 10
     assert set(items[0]) == {"id", "account", "label", "scope", "created", "expires", "last_used", "status",
                              "revoked_at", "revoked_by", "note", "databases", "replaces", "replaced_by",
-                             "last_used_from"}
+                             "last_used_from", "days_used_last_30"}
     rotated = [t for t in items if t["replaces"]]
     assert len(rotated) == 1 and rotated[0]["databases"] == ["Field Operations"]
     assert rotated[0]["note"] == "for the weekly report"
@@ -138,7 +138,7 @@ def test_an_outdated_database_goes_through_the_store_and_is_upgraded(cli, tmp_pa
 
 
 def test_a_database_url_goes_through_the_store(cli, history, spy) -> None:  # type: ignore[no-untyped-def]
-    result = cli("--db", f"sqlite:///{history}", "list", "--json")
+    result = cli("--db", f"sqlite:///{history}", "list", "--json", "--hide-revoked")
     assert result.code == 0 and len(result.json) == 5
     assert spy == [None]
 

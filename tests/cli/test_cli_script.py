@@ -10,7 +10,8 @@ from store import tokenstring
 def test_create_then_verify(run_script, tmp_path) -> None:
     db = str(tmp_path / "tokens.db")
 
-    created = run_script("--db", db, "--account", "alice", "create", "--label", "CI job", "--scope", "read")
+    created = run_script("--db", db, "--account", "alice", "create", "--label", "CI job", "--scope", "read",
+                         "--expires", "never")
 
     assert created.returncode == 0, created.stderr
     secret = created.stdout[:-1]

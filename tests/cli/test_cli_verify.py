@@ -35,7 +35,7 @@ def test_active_token(tokens, create, id_of) -> None:
 
 
 def test_no_expiry_gives_null_exp(tokens, create) -> None:
-    result = tokens("verify", stdin=create())
+    result = tokens("verify", stdin=create("No expiry", "read", "--expires", "never"))
 
     assert result.code == 0
     assert result.json["exp"] is None

@@ -56,7 +56,7 @@ async def open_help(pilot) -> None:  # type: ignore[no-untyped-def]
 
 async def test_lists_the_main_screens_keys_from_its_bindings(demo_db) -> None:
     app = TokensApp(db=demo_db, login="alice")
-    async with app.run_test(size=(120, 70)) as pilot:
+    async with app.run_test(size=(120, 70)) as pilot:  # tall enough for all of it without scrolling
         await open_help(pilot)
         text = flat(screen_text(app))
         assert "a Create a new API token" in text

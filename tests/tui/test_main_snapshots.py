@@ -33,3 +33,12 @@ def test_snapshot_main_screen_read_only_token(snap_compare) -> None:
         await pilot.pause()
 
     assert snap_compare(str(APP), terminal_size=(120, 40), run_before=highlight_read_only)
+
+
+READ_ONLY_APP = Path(__file__).parent / "snapshot_apps" / "read_only_session_app.py"
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24), (120, 40)], ids=["60x20", "80x24", "120x40"])
+def test_snapshot_read_only_session(snap_compare, size) -> None:
+    """No Add token button, no Revoke button, no a/r in the footer; "read-only" in the header."""
+    assert snap_compare(str(READ_ONLY_APP), terminal_size=size, run_before=_wait_for_list)

@@ -27,6 +27,10 @@ from .common import EXIT_FAIL, EXIT_OK, EXIT_USAGE, Parser, UsageError, add_comm
 
 __all__ = ["build_parser", "main"]
 
+#: The commands ``--read-only`` allows (it is there for people who only look): these change nothing.
+#: Any other command, including one added later, is refused under it.
+READ_ONLY_COMMANDS = frozenset({"list", "verify", "lookup", "audit", "db status", "account list", "ssh keys"})
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
@@ -37,6 +41,11 @@ def build_parser() -> argparse.ArgumentParser:
         "3 verify: could not check, 64 bad command line.",
     )
     add_common(parser, suppress=False)
+    parser.add_argument(
+        "--read-only",
+        action="store_true",
+        help="open the app only to look: adding, revoking and every other change is hidden and refused",
+    )
     parser.set_defaults(run=cmd_app)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     tokens.register(commands)
@@ -51,12 +60,23 @@ def build_parser() -> argparse.ArgumentParser:
 
 def cmd_app(args: argparse.Namespace) -> int:
     from ..app import run
+    from ..config import load
 
-    return run(db=args.db, account=args.account)
+    config = load()  # themes are checked by the app, which knows them
+    line = config.problem_line()
+    if line is not None:
+        err(line)  # left on the terminal when the app ends; the app says it too
+    return run(db=args.db, account=args.account, read_only=args.read_only, config=config)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    action = next((getattr(args, name) for name in ("account_command", "db_command", "ssh_command")
+                   if getattr(args, name, None)), None)
+    command = " ".join(filter(None, (getattr(args, "command", None), action)))
+    if args.read_only and command and command not in READ_ONLY_COMMANDS:
+        err(f"--read-only: '{command}' changes the database; run it without --read-only")
+        return EXIT_USAGE
     # The subcommands' copies of --db/--account leave no attribute when not given.
     args.db = getattr(args, "db", None)
     chosen = getattr(args, "account", None)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import store
 from store import Scope, StoreError
 
+from .. import defaults
 from .. import format as fmt
 from .common import (
     EXIT_FAIL,
@@ -48,10 +49,10 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     )
     create.add_argument(
         "--expires",
-        default="never",
+        default=defaults.EXPIRY,
         metavar="WHEN",
-        help="30d, 90d, 1y, never (default) or a date YYYY-MM-DD: valid through the end of that day "
-        f"in this computer's time zone ({fmt.local_zone()})",
+        help=f"30d, 90d, 1y, never or a date YYYY-MM-DD: valid through the end of that day in this computer's "
+        f"time zone ({fmt.local_zone()}); default {defaults.EXPIRY}, as in the app",
     )
     create.add_argument(
         "--database",
@@ -65,7 +66,11 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 
     listing = commands.add_parser("list", help="list the account's tokens (never their secrets)")
     listing.add_argument("--json", action="store_true", help="print JSON for scripts")
-    listing.add_argument("--all", action="store_true", help="include revoked tokens")
+    shown = listing.add_mutually_exclusive_group()
+    shown.add_argument("--hide-revoked", dest="show_revoked", action="store_false", default=defaults.SHOW_REVOKED,
+                       help="leave revoked tokens out (they are listed by default, as in the app until you press v)")
+    shown.add_argument("--all", dest="show_revoked", action="store_true",
+                       help="include revoked tokens (the default; kept for scripts written when it was not)")
     listing.add_argument("--all-accounts", action="store_true", help="every account's tokens (administrators)")
     listing.add_argument(
         "--expiring",
@@ -158,7 +163,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         sys.stdout.write(_json_lines([t.as_dict(now) for t in tokens]))
         return EXIT_OK
     if not tokens:
-        hint = "" if args.all else " (revoked ones are hidden; --all shows them)"
+        hint = "" if args.show_revoked else " (revoked ones are hidden; leave out --hide-revoked to see them)"
         print(f"No tokens for {fmt.safe(account)}{hint}. Create one: tokens create --label NAME --scope read", file=sys.stderr)
         return EXIT_OK
     print_table(tokens, now, with_account=args.all_accounts)
@@ -181,7 +186,7 @@ def _listing(args: argparse.Namespace) -> tuple[list[store.TokenInfo], str]:
     to import: most of the cost of a short command); anything else goes through the store."""
     if getattr(args, "ssh_actor", None) is None:
         found = store.quick_list_tokens(args.db, args.login, args.account, all_accounts=args.all_accounts,
-                                        include_revoked=args.all)
+                                        include_revoked=args.show_revoked)
         if found is not None:
             for warning in found.warnings:
                 err(f"warning: {warning}")
@@ -197,17 +202,17 @@ def _listing(args: argparse.Namespace) -> tuple[list[store.TokenInfo], str]:
     with open_store(args) as db:
         actor = resolve_actor(db, args, create=False)
         if args.all_accounts:
-            return _every_token(db, actor, include_revoked=args.all), actor.account
+            return _every_token(db, actor, include_revoked=args.show_revoked), actor.account
         try:
-            return db.list_tokens(actor, include_revoked=args.all), actor.account
+            return db.list_tokens(actor, include_revoked=args.show_revoked), actor.account
         except store.UnknownAccount:
             return [], actor.account  # listing creates nothing: an account not yet used simply has no tokens
 
 
 def _list_expiring(args: argparse.Namespace) -> int:
     """Tokens that stop soon, for cron and monitoring: exit 1 when there are any."""
-    if args.all or args.all_accounts:
-        raise UsageError("--expiring lists your own usable tokens; it does not go with --all or --all-accounts")
+    if args.all_accounts:
+        raise UsageError("--expiring lists your own usable tokens; it does not go with --all-accounts")
     within = store.parse_duration(args.expiring, what="window")
     with open_store(args) as db:
         actor = resolve_actor(db, args, create=False)

@@ -24,6 +24,7 @@ from textual.worker import get_current_worker
 from store import AccountInfo, FormAccess
 
 from .. import format as fmt
+from ..read_only import refuses
 from .section import SectionScreen
 
 
@@ -168,7 +169,7 @@ class AccountsScreen(SectionScreen):
     # ------------------------------------------------------------------ changing
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if not self.tokens_app.is_admin:
+        if not self.tokens_app.is_admin or refuses(self, action):
             return False
         if action in ("toggle_disabled", "toggle_admin", "edit_grants") and self.highlighted is None:
             return None

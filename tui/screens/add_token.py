@@ -50,6 +50,7 @@ from store import (
     validate_note,
 )
 
+from .. import defaults
 from ..format import local_zone
 from ..messages import AddTokenRequest
 from ..textual_private import highlight, highlighted_index
@@ -360,7 +361,7 @@ class AddTokenScreen(DialogScreen[AddTokenRequest | None]):
         *,
         label: str = "",
         scope: Scope = Scope.READ,
-        expiry: str = "90d",
+        expiry: str = defaults.EXPIRY,
         error: str | None = None,
         access: Sequence[FormAccess] = (),
         policy: LifetimePolicy | None = None,

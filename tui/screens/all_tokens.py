@@ -28,6 +28,7 @@ from store import TokenInfo, TokenStatus
 from .. import format as fmt
 from ..widgets.plain_input import PlainInput
 from ..widgets.token_table import TokenTable
+from ..read_only import refuses
 from .section import SectionScreen
 
 #: Tokens fetched at a time.
@@ -317,7 +318,7 @@ class AllTokensScreen(SectionScreen):
             self.read_page(filters)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if not self.tokens_app.is_admin:
+        if not self.tokens_app.is_admin or refuses(self, action):
             return False
         if action == "revoke_any":
             token = self.query_one("#all-table", TokenTable).highlighted

@@ -113,12 +113,14 @@ class CheckTokenScreen(DialogScreen[TokenInfo | None]):
             result.update(Content(message.problem or NOT_FOUND).stylize("$error"))
         else:
             result.update(describe_found(message.token, self.app.now()))  # type: ignore[attr-defined]
-        revocable = message.token is not None and message.token.revoked_at is None
+        revocable = message.token is not None and message.token.revoked_at is None and not getattr(self.app, "read_only", False)
         self.set_class(revocable, "-revocable")
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "revoke":
+            if getattr(self.app, "read_only", False):
+                return False
             return self.found is not None and self.found.revoked_at is None
         return True
 

@@ -23,6 +23,7 @@ from textual.worker import get_current_worker
 import store
 from store import FormAccess, TokenInfo
 
+from .. import defaults
 from .. import format as fmt
 from ..messages import (
     AddRefused,
@@ -37,6 +38,9 @@ from ..widgets.detail_panel import DetailPanel
 from ..widgets.plain_input import PlainInput
 from ..widgets.token_table import TokenTable
 from ..widgets.sidebar import Sidebar
+from ..read_only import EMPTY_HINT as READ_ONLY_EMPTY
+from ..read_only import REFUSAL as READ_ONLY_REFUSAL
+from ..read_only import refuses
 from .section import SectionScreen
 
 if TYPE_CHECKING:
@@ -70,11 +74,15 @@ class MyTokensScreen(SectionScreen):
         Binding("e", "edit_token", "Edit", id="edit-token"),
         Binding("slash", "filter", "Filter", id="filter"),
         Binding("v", "toggle_revoked", "Revoked", id="toggle-revoked"),
+        # Not in the footer, which small terminals need for the keys above; help and palette offer it.
+        Binding("u", "sort_by_use", "Least used first", id="sort-least-used", show=False),
         Binding("escape", "clear_filter", "Clear filter", id="clear-filter", show=False),
     ]
 
-    show_revoked: reactive[bool] = reactive(True, init=False)
+    show_revoked: reactive[bool] = reactive(defaults.SHOW_REVOKED, init=False)
     filter_text: reactive[str] = reactive("", init=False)
+    #: The list's order: newest first, or (``u``) least used first.
+    least_used_first: reactive[bool] = reactive(False, init=False)
 
     def __init__(self) -> None:
         super().__init__()
@@ -92,7 +100,8 @@ class MyTokensScreen(SectionScreen):
             with Vertical(id="list-pane"):
                 with Horizontal(id="list-header"):
                     yield Static(Content("API tokens").stylize("bold"), id="page-title")
-                    yield Button("Add token", id="add-button", variant="primary", compact=True)
+                    if not self.tokens_app.read_only:
+                        yield Button("Add token", id="add-button", variant="primary", compact=True)
                 yield Static(
                     Content("Tokens let Power BI, scripts and other programs use your account."),
                     id="page-intro",
@@ -104,7 +113,10 @@ class MyTokensScreen(SectionScreen):
 
     def focus_page(self) -> None:
         table = self.query_one(TokenTable)
-        (table if table.display else self.query_one("#add-button")).focus()
+        if table.display or self.tokens_app.read_only:
+            table.focus()
+        else:
+            self.query_one("#add-button").focus()
 
     # ------------------------------------------------------------------ workers
 
@@ -115,8 +127,13 @@ class MyTokensScreen(SectionScreen):
     def reload_tokens(self, select_id: str | None = None) -> None:
         app = self.tokens_app
         assert app.store is not None and app.actor is not None
-        tokens = app.store.list_tokens(app.actor, include_revoked=True)
-        access = app.store.account_access(app.actor)
+        try:
+            tokens = app.store.list_tokens(app.actor, include_revoked=True)
+            access = app.store.account_access(app.actor)
+        except store.UnknownAccount:
+            if not app.read_only:
+                raise
+            tokens, access = [], []  # a read-only session made no account: it has no tokens
         policy = app.store.lifetime_policy()
         if get_current_worker().is_cancelled:
             return  # a newer read replaced this one; its answer must not overwrite the newer
@@ -126,6 +143,8 @@ class MyTokensScreen(SectionScreen):
     def create_token(self, request: AddTokenRequest) -> None:
         app = self.tokens_app
         assert app.store is not None and app.actor is not None
+        if app.read_only:
+            raise store.StoreError(READ_ONLY_REFUSAL)
         try:
             new = app.store.create_token(app.actor, request.label, request.scope, request.expires_at,
                                          databases=request.databases, note=request.note)
@@ -140,6 +159,8 @@ class MyTokensScreen(SectionScreen):
     def revoke_token(self, token: TokenInfo) -> None:
         app = self.tokens_app
         assert app.store is not None and app.actor is not None
+        if app.read_only:
+            raise store.StoreError(READ_ONLY_REFUSAL)
         revoked = app.store.revoke(app.actor, token.id)
         self.post_message(TokenRevoked(revoked))
 
@@ -200,6 +221,9 @@ class MyTokensScreen(SectionScreen):
         self._show_expiring()
         if first and self.app.focused is None and self.is_current_section:
             self.focus_page()
+        if first:
+            # Checking the config's binding ids imports every screen: not before the list is up.
+            self.call_after_refresh(self.tokens_app.check_binding_ids)
 
     def on_token_created(self, message: TokenCreated) -> None:
         info = message.new.info
@@ -250,11 +274,16 @@ class MyTokensScreen(SectionScreen):
 
     def visible_tokens(self) -> list[TokenInfo]:
         needle = self.filter_text.strip().casefold()
-        return [
+        shown = [
             t
             for t in self.tokens
             if (self.show_revoked or t.revoked_at is None) and (not needle or needle in t.label.casefold())
         ]
+        if self.least_used_first:
+            from ..widgets.usage import least_used_first
+
+            return least_used_first(shown, self.tokens_app.now())
+        return shown
 
     def _show_tokens(self, select_id: str | None = None) -> None:
         table = self.query_one(TokenTable)
@@ -265,11 +294,12 @@ class MyTokensScreen(SectionScreen):
         elif not self.loaded:
             text = Content("Opening the database…")
         elif not self.tokens:
-            text = Content(EMPTY_HINT)
+            text = Content(READ_ONLY_EMPTY if self.tokens_app.read_only else EMPTY_HINT)
         elif not rows and self.filter_text:
             text = Content(f"No token label contains “{fmt.safe(self.filter_text)}”. Press escape to clear the filter.")
         elif not rows:
-            text = Content("All your tokens are revoked. Press v to show them, or a to add a new one.")
+            text = Content("All your tokens are revoked. Press v to show them"
+                           + ("." if self.tokens_app.read_only else ", or a to add a new one."))
         else:
             text = None
         message.update(text or "")
@@ -368,6 +398,8 @@ class MyTokensScreen(SectionScreen):
     # ------------------------------------------------------------------ actions
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if refuses(self, action):
+            return False  # hidden from the footer and the palette, and the key does nothing
         if action == "revoke_token":
             token = self.query_one(TokenTable).highlighted if self.loaded else None
             if token is None or token.revoked_at is not None:
@@ -383,12 +415,15 @@ class MyTokensScreen(SectionScreen):
         return True
 
     def action_add_token(self) -> None:
+        if self.tokens_app.read_only:
+            self.notify(READ_ONLY_REFUSAL, severity="warning", markup=False)
+            return
         if self.tokens_app.store is None:
             self.notify("The tokens database is not open.", severity="warning", markup=False)
             return
         self._open_add()
 
-    def _open_add(self, *, label: str = "", scope: store.Scope = store.Scope.READ, expiry: str = "90d",
+    def _open_add(self, *, label: str = "", scope: store.Scope = store.Scope.READ, expiry: str = defaults.EXPIRY,
                   error: str | None = None, databases: tuple[str, ...] | None = None, note: str = "") -> None:
         from .add_token import AddTokenScreen
 
@@ -489,6 +524,15 @@ class MyTokensScreen(SectionScreen):
         self.query_one("#filter", Input).value = ""
         self.filter_text = ""
         self.query_one(TokenTable).focus()
+
+    def watch_least_used_first(self) -> None:
+        if self.is_mounted:
+            self._show_tokens()
+
+    def action_sort_by_use(self) -> None:
+        self.least_used_first = not self.least_used_first
+        order = "least used first" if self.least_used_first else "newest first"
+        self.notify(f"Tokens are listed {order}.", markup=False, timeout=2)
 
     def action_toggle_revoked(self) -> None:
         self.show_revoked = not self.show_revoked

@@ -17,6 +17,7 @@ from textual.widgets import Button, Static
 from store import ALL_ACTIONS, FormAccess, TokenInfo, TokenStatus, effective_actions
 
 from .. import format as fmt
+from .usage import UsageGlance
 
 _STATUS_STYLE = {
     TokenStatus.ACTIVE: "$success",
@@ -140,6 +141,7 @@ class DetailPanel(VerticalScroll, can_focus=True):
         # Two blocks, stacked in a side panel and side by side in a panel under the list.
         with Vertical(id="detail-summary"):
             yield Static(Content("Select a token to see its details."), id="detail-facts")
+            yield UsageGlance(id="detail-usage")
             with Horizontal(id="detail-buttons"):
                 yield Button("Rotate", id="rotate-button", compact=True)
                 yield Button("Edit", id="edit-button", compact=True)
@@ -162,13 +164,18 @@ class DetailPanel(VerticalScroll, can_focus=True):
             facts.update(Content("No token selected."))
             access_view.update("")
             button.display = rotate.display = edit.display = False
+            self.query_one(UsageGlance).display = False
             return
         now = self.app.now()  # type: ignore[attr-defined]
         facts.update(describe_token(token, now))
+        usage = self.query_one(UsageGlance)
+        usage.display = True
+        usage.show(token, now)
         access_view.update(describe_access(token, access, now))
-        button.display = token.revoked_at is None
-        rotate.display = token.is_active(now) and token.replaced_by is None
-        edit.display = True
+        read_only = bool(getattr(self.app, "read_only", False))
+        button.display = token.revoked_at is None and not read_only
+        rotate.display = token.is_active(now) and token.replaced_by is None and not read_only
+        edit.display = not read_only
 
     def action_back(self) -> None:
         self._set_open(False)
