@@ -1,4 +1,4 @@
-"""What the administrators' screens look like, at 80×24 and 120×40, on fixed data."""
+"""What the administrators' screens look like, at 60×20, 80×24 and 120×40, on fixed data."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from tui_helpers import settle, wait_for
 
 APP = Path(__file__).parent / "snapshot_apps" / "admin_app.py"
-SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+SIZES = pytest.mark.parametrize("size", [(60, 20), (80, 24), (120, 40)], ids=["60x20", "80x24", "120x40"])
 
 
 def _open(section: str):  # type: ignore[no-untyped-def]

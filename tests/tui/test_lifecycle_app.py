@@ -247,7 +247,10 @@ from pathlib import Path  # noqa: E402
 APPS = Path(__file__).parent / "snapshot_apps"
 
 
-@pytest.mark.parametrize("size", [(60, 20), (80, 24)], ids=["60x20", "80x24"])
+THREE_SIZES = pytest.mark.parametrize("size", [(60, 20), (80, 24), (120, 40)], ids=["60x20", "80x24", "120x40"])
+
+
+@THREE_SIZES
 def test_snapshot_confirm_rotate(snap_compare, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(APPS / "confirm_rotate_app.py", terminal_size=size)
 
@@ -258,11 +261,16 @@ def test_snapshot_confirm_rotate_at_once(snap_compare) -> None:  # type: ignore[
     assert snap_compare(APPS / "confirm_rotate_app.py", terminal_size=(80, 24), press=keys)
 
 
-def test_snapshot_edit_token(snap_compare) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(APPS / "edit_token_app.py", terminal_size=(80, 24))
+@THREE_SIZES
+def test_snapshot_edit_token(snap_compare, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(APPS / "edit_token_app.py", terminal_size=size)
 
 
-@pytest.mark.parametrize("size", [(80, 40), (120, 50)], ids=["80x40", "120x50"])
+@pytest.mark.parametrize(
+    "size",
+    [(60, 20), (80, 24), (80, 40), (120, 40), (120, 50)],
+    ids=["60x20", "80x24", "80x40", "120x40", "120x50"],
+)
 def test_snapshot_add_token_with_databases_and_policy(snap_compare, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(APPS / "add_token_limits_app.py", terminal_size=size)
 

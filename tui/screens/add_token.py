@@ -23,6 +23,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
+from textual.geometry import Size
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Button, Footer, Input, RadioButton, RadioSet, SelectionList, Static
 from textual.strip import Strip
@@ -183,6 +184,13 @@ class Choice(RadioButton):
     def BUTTON_INNER(self) -> str:  # type: ignore[override]  # noqa: N802 - Textual's name
         return "●" if self.value else " "
 
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        # Textual's toggle buttons are always one line; where the CSS lets the label wrap
+        # (narrow terminals), make room for every line of it instead of cutting it off.
+        if self.styles.text_wrap != "wrap":
+            return 1
+        return max(1, self.render().get_height(self.styles, width))
+
 
 class ChoiceSet(RadioSet):
     """A RadioSet where the arrow keys also choose, as radio groups do in web forms, and enter
@@ -313,6 +321,12 @@ class AddTokenScreen(DialogScreen[AddTokenRequest | None]):
     AddTokenScreen.-narrow #expiry > RadioButton {
         width: 100%;
         margin-right: 0;
+    }
+    /* Too narrow for a scope's whole description on one line: it wraps rather than being cut. */
+    AddTokenScreen.-narrow #scope > RadioButton {
+        width: 100%;
+        height: auto;
+        text-wrap: wrap;
     }
     /* Little height: the scope's explanation and the buttons take fewer lines. */
     AddTokenScreen.-short #buttons > Button {
