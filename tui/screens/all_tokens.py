@@ -29,7 +29,7 @@ from .. import format as fmt
 from ..widgets.plain_input import PlainInput
 from ..widgets.token_table import TokenTable
 from ..read_only import refuses
-from .section import SectionScreen
+from .section import FilteredSection
 
 #: Tokens fetched at a time.
 PAGE = 200
@@ -78,7 +78,7 @@ class TokenFilter:
         return fmt.safe(", ".join(parts))
 
 
-class AllTokensScreen(SectionScreen):
+class AllTokensScreen(FilteredSection):
     """Every account's tokens, newest first, with an Account column."""
 
     SECTION = "all"
@@ -139,7 +139,6 @@ class AllTokensScreen(SectionScreen):
         self.filters = TokenFilter()
         self.loaded = False
         self.problem: str | None = None
-        self._apply_timer = None
 
     def compose_page(self) -> ComposeResult:
         with Vertical(id="all-tokens-page", classes="admin-page"):
@@ -285,23 +284,12 @@ class AllTokensScreen(SectionScreen):
             numbers.append(days)
         return TokenFilter(account, label, str(status) if status else None, numbers[0], numbers[1])
 
-    @on(Input.Changed, ".filter-row Input")
     @on(Select.Changed, "#filter-status")
-    def _filters_changed(self) -> None:
-        # Typing a name asks the database once the typing pauses, not at every key.
-        if self._apply_timer is not None:
-            self._apply_timer.stop()
-        self._apply_timer = self.set_timer(0.25, self.apply_filters)
-
-    @on(Input.Submitted, ".filter-row Input")
-    def _filter_submitted(self) -> None:
-        self.apply_filters()
-        self.focus_page()
+    def _status_changed(self) -> None:
+        self.filters_changed()
 
     def apply_filters(self) -> None:
-        if self._apply_timer is not None:
-            self._apply_timer.stop()
-            self._apply_timer = None
+        self._settle_filters()
         filters = self._read_filters()
         if isinstance(filters, str):
             self.problem = filters

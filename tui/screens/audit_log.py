@@ -24,13 +24,13 @@ from store import AuditEvent
 
 from .. import format as fmt
 from ..widgets.plain_input import PlainInput
-from .section import SectionScreen
+from .section import FilteredSection
 
 #: The newest events shown (the command line's ``tokens audit`` reaches further back).
 SHOWN = 500
 
 
-class AuditLogScreen(SectionScreen):
+class AuditLogScreen(FilteredSection):
     SECTION = "audit"
     ADMIN_ONLY = True
     LOAD_GROUP = "audit"
@@ -55,7 +55,6 @@ class AuditLogScreen(SectionScreen):
         self.filters: tuple[str | None, str | None] = (None, None)
         self.action_text = ""
         self.loaded = False
-        self._apply_timer = None
         self._shown_ids: list[int] = []
 
     def compose_page(self) -> ComposeResult:
@@ -128,21 +127,8 @@ class AuditLogScreen(SectionScreen):
 
     # ------------------------------------------------------------------ filters
 
-    @on(Input.Changed, ".filter-row Input")
-    def _filters_changed(self) -> None:
-        if self._apply_timer is not None:
-            self._apply_timer.stop()
-        self._apply_timer = self.set_timer(0.25, self.apply_filters)
-
-    @on(Input.Submitted, ".filter-row Input")
-    def _filter_submitted(self) -> None:
-        self.apply_filters()
-        self.focus_page()
-
     def apply_filters(self) -> None:
-        if self._apply_timer is not None:
-            self._apply_timer.stop()
-            self._apply_timer = None
+        self._settle_filters()
         account = self.query_one("#audit-account", Input).value.strip() or None
         token_id = self.query_one("#audit-token", Input).value.strip() or None
         self.action_text = self.query_one("#audit-action", Input).value

@@ -13,7 +13,8 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.timer import Timer
+from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState
 
 from ..widgets.header import TitleHeader
@@ -134,3 +135,35 @@ class SectionScreen(Screen[None]):
 
     def store_failed(self, doing: str, reason: str) -> None:
         """A store call of this section failed (the app has notified already)."""
+
+
+class FilteredSection(SectionScreen):
+    """A section with a row of filters (inputs in a ``.filter-row``): typing applies them once it
+    pauses, not at every key; enter applies them at once and goes back to the page."""
+
+    #: How long typing must pause before the filters are applied (each applying reads the store).
+    FILTER_PAUSE: ClassVar[float] = 0.25
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._apply_timer: Timer | None = None
+
+    def apply_filters(self) -> None:
+        """Read the filters and show what they select (subclasses); starts with :meth:`_settle_filters`."""
+        raise NotImplementedError
+
+    def _settle_filters(self) -> None:
+        """Drop a pending delayed apply: the filters are being applied now."""
+        if self._apply_timer is not None:
+            self._apply_timer.stop()
+            self._apply_timer = None
+
+    @on(Input.Changed, ".filter-row Input")
+    def filters_changed(self) -> None:
+        self._settle_filters()
+        self._apply_timer = self.set_timer(self.FILTER_PAUSE, self.apply_filters)
+
+    @on(Input.Submitted, ".filter-row Input")
+    def _filter_submitted(self) -> None:
+        self.apply_filters()
+        self.focus_page()
