@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -73,20 +72,12 @@ class BulkRevokeScreen(DialogScreen[bool]):
             yield TokenTable(show_account=True, id="bulk-list")
             yield Static(Content(CONSEQUENCE), id="bulk-consequence")
             with Horizontal(id="bulk-buttons"):
-                yield Button(f"Revoke {count:,} {noun}", variant="error", id="bulk-revoke")
-                yield Button("Cancel", id="bulk-cancel")
+                yield Button(f"Revoke {count:,} {noun}", variant="error", id="bulk-revoke", action="screen.revoke")
+                yield Button("Cancel", id="bulk-cancel", action="screen.cancel")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#bulk-list", TokenTable).set_rows(self.tokens)
-
-    @on(Button.Pressed, "#bulk-revoke")
-    def _revoke_pressed(self) -> None:
-        self.action_revoke()
-
-    @on(Button.Pressed, "#bulk-cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()
 
     def action_revoke(self) -> None:
         self.dismiss(True)

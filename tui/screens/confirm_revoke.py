@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -81,17 +80,9 @@ class ConfirmRevokeScreen(DialogScreen[bool]):
             yield Static(details, id="details")
             yield Static(CONSEQUENCE, id="consequence", markup=False)
             with Horizontal(id="buttons"):
-                yield Button("Revoke token", variant="error", id="revoke")
-                yield Button("Cancel", id="cancel")
+                yield Button("Revoke token", variant="error", id="revoke", action="screen.revoke")
+                yield Button("Cancel", id="cancel", action="screen.cancel")
         yield Footer()
-
-    @on(Button.Pressed, "#revoke")
-    def _revoke_pressed(self) -> None:
-        self.action_revoke()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()
 
     def action_revoke(self) -> None:
         self.dismiss(True)

@@ -114,21 +114,13 @@ class ConfirmRotateScreen(DialogScreen[timedelta | None]):
                     yield Choice(title, value == self._initial, id=f"overlap-{int(value.total_seconds())}")
             yield Static(consequence(info, self._initial, self._now), id="consequence", markup=False)
             with Horizontal(id="buttons"):
-                yield Button("Rotate", variant="warning", id="rotate")
-                yield Button("Cancel", id="cancel")
+                yield Button("Rotate", variant="warning", id="rotate", action="screen.rotate")
+                yield Button("Cancel", id="cancel", action="screen.cancel")
         yield Footer()
 
     @on(RadioSet.Changed, "#overlap")
     def _overlap_changed(self) -> None:
         self.query_one("#consequence", Static).update(consequence(self._info, self.overlap, self._now))
-
-    @on(Button.Pressed, "#rotate")
-    def _rotate_pressed(self) -> None:
-        self.action_rotate()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()
 
     def action_rotate(self) -> None:
         self.dismiss(self.overlap)
