@@ -81,3 +81,24 @@ async def test_nothing_is_read_again_while_nothing_changes(shared_db) -> None:
         await wait_for(pilot, lambda: app.polls >= polls + 3)  # three looks at the change marker
         await settle(pilot)
         assert screen.reads == reads
+
+
+async def test_a_change_seen_while_the_app_is_taken_down_is_ignored(sqlite_url) -> None:
+    """The change poll's answer can arrive after quitting began, when a section's widgets are
+    already gone: it must be dropped, not end the app with an error."""
+    from tui.messages import DataChanged
+    from tui.widgets.sidebar import Sidebar
+
+    with TokenStore(sqlite_url) as db:
+        db.ensure_account("alice")
+    app = TokensApp(db=sqlite_url, login="alice")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        section = app.screen
+        await section.query_one(Sidebar).remove()  # as when the screen is taken down
+        reads = section.reads
+        app.post_message(DataChanged(app.is_admin))
+        await pilot.pause()
+        await pilot.pause()
+        assert app.is_running
+        assert section.reads == reads  # nothing is read for a screen on its way out

@@ -37,7 +37,6 @@ from ..messages import (
 from ..widgets.detail_panel import DetailPanel
 from ..widgets.plain_input import PlainInput
 from ..widgets.token_table import TokenTable
-from ..widgets.sidebar import Sidebar
 from ..read_only import EMPTY_HINT as READ_ONLY_EMPTY
 from ..read_only import REFUSAL as READ_ONLY_REFUSAL
 from ..read_only import refuses
@@ -315,7 +314,9 @@ class MyTokensScreen(SectionScreen):
         soon = sorted((t for t in self.tokens if t.expires_within(store.EXPIRES_SOON, now)),
                       key=lambda t: t.expires_at)  # type: ignore[arg-type,return-value]
         self.tokens_app.expiring_count = len(soon)
-        self.query_one(Sidebar).show_expiring(len(soon))
+        sidebar = self.sidebar()
+        if sidebar is not None:
+            sidebar.show_expiring(len(soon))
         if soon and not self._expiry_warned:
             names = ", ".join(f"“{fmt.safe(t.label)}” ({fmt.status(t, now)})" for t in soon[:3])
             more = f" and {len(soon) - 3} more" if len(soon) > 3 else ""

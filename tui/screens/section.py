@@ -69,15 +69,27 @@ class SectionScreen(Screen[None]):
     def may_show(self) -> bool:
         return not self.ADMIN_ONLY or self.tokens_app.is_admin
 
+    def sidebar(self) -> Sidebar | None:
+        """The section's sidebar; ``None`` once the screen is being taken down (the app is
+        quitting), when an answer from a worker or the change poll may still arrive."""
+        found = self.query(Sidebar)
+        return found.first() if found else None
+
     def store_opened(self) -> None:
         """The store is open: read what this section shows."""
-        self.query_one(Sidebar).set_admin(self.tokens_app.is_admin)
+        sidebar = self.sidebar()
+        if sidebar is None:
+            return
+        sidebar.set_admin(self.tokens_app.is_admin)
         if self.may_show():
             self.read_again()
 
     def data_changed(self) -> None:
         """Something changed in the database: read again now if shown, else when next shown."""
-        self.query_one(Sidebar).set_admin(self.tokens_app.is_admin)
+        sidebar = self.sidebar()
+        if sidebar is None:
+            return
+        sidebar.set_admin(self.tokens_app.is_admin)
         if not self.may_show():
             return
         if self.is_current_section:
@@ -107,8 +119,11 @@ class SectionScreen(Screen[None]):
         """Read what the section shows (in a worker)."""
 
     def on_screen_resume(self) -> None:
-        self.query_one(Sidebar).set_admin(self.tokens_app.is_admin)
-        self.query_one(Sidebar).show_expiring(self.tokens_app.expiring_count)
+        sidebar = self.sidebar()
+        if sidebar is None:
+            return
+        sidebar.set_admin(self.tokens_app.is_admin)
+        sidebar.show_expiring(self.tokens_app.expiring_count)
         if self._stale and self.tokens_app.store is not None and self.may_show():
             self._stale = False
             self.read_again()
