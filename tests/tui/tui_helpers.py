@@ -21,8 +21,11 @@ async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
         await pilot.pause()
 
 
-async def wait_for(pilot, condition, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
-    """Pause until ``condition()`` holds; a busy machine only makes this slower, never wrong."""
+async def wait_for(pilot, condition, timeout: float = 30.0) -> None:  # type: ignore[no-untyped-def]
+    """Pause until ``condition()`` holds; a busy machine only makes this slower, never wrong.
+
+    The timeout only ends a test that would otherwise hang: it is generous, because on a loaded
+    2-core machine a step paced by the app's once-a-second look for changes can take many seconds."""
     import time
 
     deadline = time.monotonic() + timeout
