@@ -165,3 +165,45 @@ async def test_the_list_beneath_a_dialog_is_laid_out_for_the_new_size(demo_db) -
         await pilot.pause()
         assert app.query_one(DetailPanel).region.height == 0, "folded, as at 50x14"
         assert "Excel – home PC" in screen_text(app)
+
+
+def _footer_keys(app: TokensApp) -> list[str]:
+    """What the footer should show for the screen on top: "key description" of every shown binding."""
+    shown: dict[str, str] = {}
+    for _, binding, _, _ in app.screen.active_bindings.values():
+        if binding.show:
+            shown.setdefault(binding.action, f"{app.get_key_display(binding)} {binding.description}")
+    return [*shown.values()]
+
+
+@pytest.mark.parametrize("size", [(60, 20), (50, 14)])
+async def test_every_footer_key_is_on_screen_in_every_section_and_dialog(tmp_path, size) -> None:  # type: ignore[no-untyped-def]
+    from tui.screens.add_token import AddTokenScreen
+    from tui.screens.help import HelpScreen
+
+    path = str(tmp_path / "tokens.db")
+    with TokenStore(path) as s:
+        s.ensure_account("alice")  # the first account: an administrator
+        s.seed_demo(ALICE)
+    app = TokensApp(db=path, login="alice")
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        for section in ("tokens", "all", "accounts", "audit"):
+            await app.run_action(f"show_page('{section}')")
+            await wait_for(pilot, lambda: app.current_mode == section and getattr(app.screen, "loaded", True))
+            await settle(pilot)
+            keys = _footer_keys(app)
+            assert "? Help" in keys and len(keys) >= 2
+            text = screen_text(app)
+            missing = [key for key in keys if key not in text]
+            assert not missing, f"{section}: {missing} cut off\n{text}"
+        await app.run_action("show_page('tokens')")
+        for key, dialog in (("a", AddTokenScreen), ("question_mark", HelpScreen)):
+            await pilot.press(key)
+            await wait_for(pilot, lambda: isinstance(app.screen, dialog))
+            await settle(pilot)
+            text = screen_text(app)
+            missing = [key for key in _footer_keys(app) if key not in text]
+            assert not missing, f"{dialog.__name__}: {missing} cut off\n{text}"
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: not isinstance(app.screen, dialog))

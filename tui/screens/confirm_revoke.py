@@ -8,10 +8,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from store import TokenInfo, strip_controls
 
+from ..widgets.footer import KeyFooter
 from .dialog import DialogScreen
 
 CONSEQUENCE = "Applications using this token stop working at once.\nThis cannot be undone."
@@ -82,7 +83,7 @@ class ConfirmRevokeScreen(DialogScreen[bool]):
             with Horizontal(id="buttons"):
                 yield Button("Revoke token", variant="error", id="revoke", action="screen.revoke")
                 yield Button("Cancel", id="cancel", action="screen.cancel")
-        yield Footer()
+        yield KeyFooter()
 
     def action_revoke(self) -> None:
         self.dismiss(True)

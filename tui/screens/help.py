@@ -20,9 +20,10 @@ from textual.content import Content
 from textual.dom import DOMNode
 from textual.keys import format_key
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from ..commands import action_words
+from ..widgets.footer import KeyFooter
 from .dialog import DialogScreen
 
 ABOUT: tuple[str, ...] = (
@@ -266,7 +267,7 @@ class HelpScreen(DialogScreen[None]):
                     yield Static(ABOUT_HEADING, classes="heading", markup=False)
                     for line in ABOUT:
                         yield Static(Content("• " + line), classes="about-line")
-        yield Footer()
+        yield KeyFooter()
 
     # Scrolling.
 
