@@ -207,3 +207,68 @@ async def test_every_footer_key_is_on_screen_in_every_section_and_dialog(tmp_pat
             assert not missing, f"{dialog.__name__}: {missing} cut off\n{text}"
             await pilot.press("escape")
             await wait_for(pilot, lambda: not isinstance(app.screen, dialog))
+
+
+LONG_NAME = "maria.gonzalez-fernandez"
+
+
+@pytest.fixture
+def admin_db(tmp_path) -> str:  # type: ignore[no-untyped-def]
+    path = str(tmp_path / "admin.db")
+    with TokenStore(path) as s:
+        s.ensure_account("alice")  # the first account: an administrator
+        s.seed_demo(ALICE)
+        s.add_account(ALICE, LONG_NAME)
+        s.create_token(Actor(LONG_NAME), "Nightly export – warehouse reporting server", Scope.READ)
+    return path
+
+
+async def _open(pilot, section: str) -> None:  # type: ignore[no-untyped-def]
+    await settle(pilot)
+    await pilot.app.run_action(f"show_page('{section}')")
+    await wait_for(pilot, lambda: pilot.app.current_mode == section and getattr(pilot.app.screen, "loaded", True))
+    await settle(pilot)
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24), (120, 40)])
+async def test_accounts_show_every_column_of_the_highlighted_account_without_scrolling_sideways(
+        admin_db, size) -> None:  # type: ignore[no-untyped-def]
+    from textual.widgets import DataTable
+
+    app = TokensApp(db=admin_db, login="alice")
+    async with app.run_test(size=size) as pilot:
+        await _open(pilot, "accounts")
+        table = app.screen.query_one("#accounts-table", DataTable)
+        assert table.max_scroll_x == 0, "no column is reached only by scrolling sideways"
+        names = [account.name for account in app.screen.accounts]
+        table.move_cursor(row=names.index(LONG_NAME))
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Account" in text and "Role" in text and "State" in text
+        account = app.screen.accounts[names.index(LONG_NAME)]
+        from tui import format as fmt
+
+        for fact in (LONG_NAME, "user", "enabled", "1 active token", fmt.day(account.created_at)):
+            assert fact in text, f"{fact!r} is not on screen at {size}\n{text}"
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24), (120, 40)])
+async def test_the_audit_log_shows_every_field_of_the_highlighted_event_without_scrolling_sideways(
+        admin_db, size) -> None:  # type: ignore[no-untyped-def]
+    from textual.widgets import DataTable
+
+    from tui import format as fmt
+
+    app = TokensApp(db=admin_db, login="alice")
+    async with app.run_test(size=size) as pilot:
+        await _open(pilot, "audit")
+        table = app.screen.query_one("#audit-table", DataTable)
+        assert table.max_scroll_x == 0, "no column is reached only by scrolling sideways"
+        event = app.screen.events[0]  # the newest: the long-named account's token
+        assert event.token_id and event.account == LONG_NAME
+        text = screen_text(app)
+        assert "Time" in text and "Action" in text
+        flat = " ".join(text.replace("│", " ").split())
+        for fact in (fmt.when(event.at), event.actor, event.action, LONG_NAME, event.token_id,
+                     "Nightly export – warehouse reporting server"):
+            assert " ".join(fact.split()) in flat or fact in text, f"{fact!r} is not on screen at {size}\n{text}"
