@@ -272,3 +272,31 @@ async def test_the_audit_log_shows_every_field_of_the_highlighted_event_without_
         for fact in (fmt.when(event.at), event.actor, event.action, LONG_NAME, event.token_id,
                      "Nightly export – warehouse reporting server"):
             assert " ".join(fact.split()) in flat or fact in text, f"{fact!r} is not on screen at {size}\n{text}"
+
+
+async def test_all_tokens_facts_of_the_highlighted_token_are_reached_by_keys_at_60_by_20(tmp_path) -> None:
+    from tui.widgets.facts import Facts
+
+    path = str(tmp_path / "tokens.db")
+    label = "Nightly export – warehouse reporting server"
+    with TokenStore(path) as s:
+        s.ensure_account("alice")  # the first account: an administrator
+        s.seed_demo(ALICE)
+        s.add_account(ALICE, LONG_NAME)
+        made = s.create_token(Actor(LONG_NAME), label, Scope.READ)
+        s.revoke(ALICE, made.info.id)
+    app = TokensApp(db=path, login="alice")
+    async with app.run_test(size=(60, 20)) as pilot:
+        await _open(pilot, "all")
+        table = app.screen.query_one("#all-table", TokenTable)
+        assert table.highlighted is not None and table.highlighted.id == made.info.id
+        facts = app.screen.query_one("#all-detail", Facts)
+        while app.focused is not facts:
+            await pilot.press("tab")
+        seen = screen_text(app)
+        for _ in range(10):  # the down key scrolls what does not fit
+            await pilot.press("down")
+            await pilot.pause()
+            seen += screen_text(app)
+        for fact in (LONG_NAME, "Nightly export", made.info.id, "Read-only", "revoked", "by alice", "last used never"):
+            assert fact in seen, f"{fact!r} never came on screen\n{screen_text(app)}"
