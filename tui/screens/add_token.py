@@ -208,9 +208,9 @@ class ChoiceSet(RadioSet):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,right", "choose(1)", "Next option", show=False),
-        Binding("up,left", "choose(-1)", "Previous option", show=False),
-        Binding("enter", "next_field", "Next field", show=False),
+        Binding("down,right", "choose(1)", "Next option", id="add_token.next-option", show=False),
+        Binding("up,left", "choose(-1)", "Previous option", id="add_token.previous-option", show=False),
+        Binding("enter", "next_field", "Next field", id="add_token.next-field", show=False),
     ]
 
     def on_mount(self) -> None:

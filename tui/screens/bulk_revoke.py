@@ -37,8 +37,8 @@ class BulkRevokeScreen(DialogScreen[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "revoke", "Revoke all", id="bulk_revoke.revoke"),
         Binding("n,escape", "cancel", "Cancel", id="bulk_revoke.cancel"),
-        Binding("left", "app.focus_previous", "Previous button", show=False),
-        Binding("right", "app.focus_next", "Next button", show=False),
+        Binding("left", "app.focus_previous", "Previous button", id="bulk_revoke.previous-button", show=False),
+        Binding("right", "app.focus_next", "Next button", id="bulk_revoke.next-button", show=False),
     ]
 
     DEFAULT_CSS = """

@@ -36,8 +36,8 @@ class ConfirmRevokeScreen(DialogScreen[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "revoke", "Revoke", id="confirm_revoke.revoke"),
         Binding("n,escape", "cancel", "Cancel", id="confirm_revoke.cancel"),
-        Binding("left", "app.focus_previous", "Previous button", show=False),
-        Binding("right", "app.focus_next", "Next button", show=False),
+        Binding("left", "app.focus_previous", "Previous button", id="confirm_revoke.previous-button", show=False),
+        Binding("right", "app.focus_next", "Next button", id="confirm_revoke.next-button", show=False),
     ]
 
     DEFAULT_CSS = """
