@@ -24,6 +24,7 @@ from store import AccountInfo, FormAccess
 
 from .. import format as fmt
 from ..read_only import refuses
+from ..widgets.facts import Facts
 from ..widgets.key_table import FitColumn, KeyTable
 from .section import SectionScreen
 
@@ -92,7 +93,7 @@ class AccountsScreen(SectionScreen):
                 yield Static(Content("Accounts").stylize("bold"), classes="admin-title")
                 yield Static("", id="accounts-count", classes="admin-count")
             yield KeyTable(id="accounts-table", cursor_type="row")
-            yield Static("", id="accounts-grants", classes="admin-detail")
+            yield Facts(id="accounts-grants", classes="admin-detail")
 
     def focus_page(self) -> None:
         self.query_one("#accounts-table", DataTable).focus()
@@ -152,7 +153,7 @@ class AccountsScreen(SectionScreen):
 
     def _show_grants(self) -> None:
         account = self.highlighted
-        view = self.query_one("#accounts-grants", Static)
+        view = self.query_one("#accounts-grants", Facts)
         if account is None:
             view.update("")
             return

@@ -22,6 +22,7 @@ from textual.worker import get_current_worker
 from store import AuditEvent
 
 from .. import format as fmt
+from ..widgets.facts import Facts
 from ..widgets.key_table import FitColumn, KeyTable
 from ..widgets.plain_input import PlainInput
 from .section import FilteredSection
@@ -84,7 +85,7 @@ class AuditLogScreen(FilteredSection):
                 yield PlainInput(placeholder="any", id="audit-action", compact=True)
             yield Static("", id="audit-message", classes="admin-message")
             yield KeyTable(id="audit-table", cursor_type="row")
-            yield Static("", id="audit-detail", classes="admin-detail")
+            yield Facts(id="audit-detail", classes="admin-detail")
 
     def focus_page(self) -> None:
         self.query_one("#audit-table", DataTable).focus()
@@ -149,7 +150,7 @@ class AuditLogScreen(FilteredSection):
     @on(DataTable.RowHighlighted, "#audit-table")
     def _show_detail(self) -> None:
         event = self.highlighted
-        self.query_one("#audit-detail", Static).update(describe_event(event) if event is not None else "")
+        self.query_one("#audit-detail", Facts).update(describe_event(event) if event is not None else "")
 
     # ------------------------------------------------------------------ filters
 

@@ -150,11 +150,16 @@ class KeyTable(DataTable):  # type: ignore[type-arg]
             title = column.short_title if layout.short and column.short_title else column.title
             # A narrow table keeps one cell between columns: the cell's own, after its text.
             gap = 1 if layout.gap == 1 and number < last else 0
-            self.add_column(Text(title), width=width + gap, key=column.key)
+            self.add_column(Text(title + " " * gap), width=width + gap, key=column.key)
         for cells in self._fit_rows:
             shown = []
             for number, (column, width) in enumerate(layout.columns):
                 text = _cut(_text(cells[index[column.key]], layout.short), width)
+                if layout.gap == 1 and number < last:
+                    if text.justify == "right":  # Rich would strip the gap off a right-aligned cell
+                        text = Text(" " * (width - text.cell_len)).append_text(text)
+                        text.justify = "left"
+                    text = text + " "
                 shown.append(text)
             self.add_row(*shown)
         if self.row_count:
