@@ -93,6 +93,11 @@ class KeyFooter(Footer):
             used += size
         if palette is not None and rows[-1] and used + self._width_of(palette[0]) + PALETTE_EXTRA > width:
             rows.append([])
+        # A dialog's footer covers the whole footer of the screen beneath, so that none of that
+        # screen's keys (which do nothing under a dialog) shows above the dialog's own.
+        beneath = self._rows_beneath()
+        if beneath > len(rows):
+            rows[:0] = [[] for _ in range(beneath - len(rows))]
         self.rows = len(rows)
         for row_number, row in enumerate(rows):
             with KeyRow():
@@ -116,6 +121,19 @@ class KeyFooter(Footer):
                         disabled=not enabled,
                         tooltip=binding.tooltip or binding.description,
                     )
+
+    def _rows_beneath(self) -> int:
+        if not self.screen.is_modal:
+            return 0
+        stack = self.app.screen_stack
+        if self.screen not in stack:
+            return 0
+        below = stack[: stack.index(self.screen)]
+        for screen in reversed(below):
+            footers = screen.query(KeyFooter)
+            if footers:
+                return footers.first().rows
+        return 0
 
     def on_resize(self, event: events.Resize) -> None:
         if self._bindings_ready and event.size.width != self._laid_out_for:
