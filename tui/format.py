@@ -19,6 +19,15 @@ def when(moment: datetime | None, empty: str = "—") -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
+def short_when(moment: datetime, now: datetime) -> str:
+    """A moment in fewer cells, for a narrow table: ``11-29 04:37`` within the year of ``now``
+    (local time), the day alone (``2025-11-29``) before it."""
+    local = moment.astimezone()
+    if local.year == now.astimezone().year:
+        return local.strftime("%m-%d %H:%M")
+    return local.strftime("%Y-%m-%d")
+
+
 def day(moment: datetime | None, empty: str = "—") -> str:
     if moment is None:
         return empty

@@ -211,3 +211,36 @@ def test_every_binding_id_is_unique_and_documented_in_the_readme() -> None:
     assert {"add-token", "revoke-token", "help"} <= set(ids)
     missing = [binding_id for binding_id in ids if f"`{binding_id}`" not in readme]
     assert not missing, f"README's keymap table lacks {missing}"
+
+
+async def test_rebinding_cursor_down_moves_every_list_with_the_new_key(db_path, config_path) -> None:
+    from textual.widgets import DataTable
+
+    from tui.widgets.token_table import TokenTable
+
+    config_path.write_text('[keymap]\ncursor-down = "n"\ncursor-last = "L"\n')
+    with TokenStore(db_path) as s:
+        s.add_account(Actor("alice"), "bob")
+    app = TokensApp(db=db_path, login="alice")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(TokenTable)
+        await wait_for(pilot, lambda: app.focused is table and len(table.rows) >= 3)
+        assert table.cursor == 0
+        await pilot.press("n")
+        await wait_for(pilot, lambda: table.cursor == 1)
+        await pilot.press("j")  # the old key no longer moves it
+        await pilot.press("down")  # the arrow keeps working
+        await wait_for(pilot, lambda: table.cursor == 2)
+        await pilot.press("L")
+        await wait_for(pilot, lambda: table.cursor == len(table.rows) - 1)
+
+        await app.run_action("show_page('accounts')")
+        await wait_for(pilot, lambda: app.current_mode == "accounts" and app.screen.loaded)
+        await settle(pilot)
+        accounts = app.screen.query_one("#accounts-table", DataTable)
+        app.screen.focus_page()
+        await pilot.pause()
+        assert accounts.cursor_row == 0 and accounts.row_count == 2
+        await pilot.press("n")
+        await wait_for(pilot, lambda: accounts.cursor_row == 1)

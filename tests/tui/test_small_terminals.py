@@ -165,3 +165,138 @@ async def test_the_list_beneath_a_dialog_is_laid_out_for_the_new_size(demo_db) -
         await pilot.pause()
         assert app.query_one(DetailPanel).region.height == 0, "folded, as at 50x14"
         assert "Excel – home PC" in screen_text(app)
+
+
+def _footer_keys(app: TokensApp) -> list[str]:
+    """What the footer should show for the screen on top: "key description" of every shown binding."""
+    shown: dict[str, str] = {}
+    for _, binding, _, _ in app.screen.active_bindings.values():
+        if binding.show:
+            shown.setdefault(binding.action, f"{app.get_key_display(binding)} {binding.description}")
+    return [*shown.values()]
+
+
+@pytest.mark.parametrize("size", [(60, 20), (50, 14)])
+async def test_every_footer_key_is_on_screen_in_every_section_and_dialog(tmp_path, size) -> None:  # type: ignore[no-untyped-def]
+    from tui.screens.add_token import AddTokenScreen
+    from tui.screens.help import HelpScreen
+
+    path = str(tmp_path / "tokens.db")
+    with TokenStore(path) as s:
+        s.ensure_account("alice")  # the first account: an administrator
+        s.seed_demo(ALICE)
+    app = TokensApp(db=path, login="alice")
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        for section in ("tokens", "all", "accounts", "audit"):
+            await app.run_action(f"show_page('{section}')")
+            await wait_for(pilot, lambda: app.current_mode == section and getattr(app.screen, "loaded", True))
+            await settle(pilot)
+            keys = _footer_keys(app)
+            assert "? Help" in keys and len(keys) >= 2
+            text = screen_text(app)
+            missing = [key for key in keys if key not in text]
+            assert not missing, f"{section}: {missing} cut off\n{text}"
+        await app.run_action("show_page('tokens')")
+        for key, dialog in (("a", AddTokenScreen), ("question_mark", HelpScreen)):
+            await pilot.press(key)
+            await wait_for(pilot, lambda: isinstance(app.screen, dialog))
+            await settle(pilot)
+            text = screen_text(app)
+            missing = [key for key in _footer_keys(app) if key not in text]
+            assert not missing, f"{dialog.__name__}: {missing} cut off\n{text}"
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: not isinstance(app.screen, dialog))
+
+
+LONG_NAME = "maria.gonzalez-fernandez"
+
+
+@pytest.fixture
+def admin_db(tmp_path) -> str:  # type: ignore[no-untyped-def]
+    path = str(tmp_path / "admin.db")
+    with TokenStore(path) as s:
+        s.ensure_account("alice")  # the first account: an administrator
+        s.seed_demo(ALICE)
+        s.add_account(ALICE, LONG_NAME)
+        s.create_token(Actor(LONG_NAME), "Nightly export – warehouse reporting server", Scope.READ)
+    return path
+
+
+async def _open(pilot, section: str) -> None:  # type: ignore[no-untyped-def]
+    await settle(pilot)
+    await pilot.app.run_action(f"show_page('{section}')")
+    await wait_for(pilot, lambda: pilot.app.current_mode == section and getattr(pilot.app.screen, "loaded", True))
+    await settle(pilot)
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24), (120, 40)])
+async def test_accounts_show_every_column_of_the_highlighted_account_without_scrolling_sideways(
+        admin_db, size) -> None:  # type: ignore[no-untyped-def]
+    from textual.widgets import DataTable
+
+    app = TokensApp(db=admin_db, login="alice")
+    async with app.run_test(size=size) as pilot:
+        await _open(pilot, "accounts")
+        table = app.screen.query_one("#accounts-table", DataTable)
+        assert table.max_scroll_x == 0, "no column is reached only by scrolling sideways"
+        names = [account.name for account in app.screen.accounts]
+        table.move_cursor(row=names.index(LONG_NAME))
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Account" in text and "Role" in text and "State" in text
+        account = app.screen.accounts[names.index(LONG_NAME)]
+        from tui import format as fmt
+
+        for fact in (LONG_NAME, "user", "enabled", "1 active token", fmt.day(account.created_at)):
+            assert fact in text, f"{fact!r} is not on screen at {size}\n{text}"
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24), (120, 40)])
+async def test_the_audit_log_shows_every_field_of_the_highlighted_event_without_scrolling_sideways(
+        admin_db, size) -> None:  # type: ignore[no-untyped-def]
+    from textual.widgets import DataTable
+
+    from tui import format as fmt
+
+    app = TokensApp(db=admin_db, login="alice")
+    async with app.run_test(size=size) as pilot:
+        await _open(pilot, "audit")
+        table = app.screen.query_one("#audit-table", DataTable)
+        assert table.max_scroll_x == 0, "no column is reached only by scrolling sideways"
+        event = app.screen.events[0]  # the newest: the long-named account's token
+        assert event.token_id and event.account == LONG_NAME
+        text = screen_text(app)
+        assert "Time" in text and "Action" in text
+        flat = " ".join(text.replace("│", " ").split())
+        for fact in (fmt.when(event.at), event.actor, event.action, LONG_NAME, event.token_id,
+                     "Nightly export – warehouse reporting server"):
+            assert " ".join(fact.split()) in flat or fact in text, f"{fact!r} is not on screen at {size}\n{text}"
+
+
+async def test_all_tokens_facts_of_the_highlighted_token_are_reached_by_keys_at_60_by_20(tmp_path) -> None:
+    from tui.widgets.facts import Facts
+
+    path = str(tmp_path / "tokens.db")
+    label = "Nightly export – warehouse reporting server"
+    with TokenStore(path) as s:
+        s.ensure_account("alice")  # the first account: an administrator
+        s.seed_demo(ALICE)
+        s.add_account(ALICE, LONG_NAME)
+        made = s.create_token(Actor(LONG_NAME), label, Scope.READ)
+        s.revoke(ALICE, made.info.id)
+    app = TokensApp(db=path, login="alice")
+    async with app.run_test(size=(60, 20)) as pilot:
+        await _open(pilot, "all")
+        table = app.screen.query_one("#all-table", TokenTable)
+        assert table.highlighted is not None and table.highlighted.id == made.info.id
+        facts = app.screen.query_one("#all-detail", Facts)
+        while app.focused is not facts:
+            await pilot.press("tab")
+        seen = screen_text(app)
+        for _ in range(10):  # the down key scrolls what does not fit
+            await pilot.press("down")
+            await pilot.pause()
+            seen += screen_text(app)
+        for fact in (LONG_NAME, "Nightly export", made.info.id, "Read-only", "revoked", "by alice", "last used never"):
+            assert fact in seen, f"{fact!r} never came on screen\n{screen_text(app)}"

@@ -18,14 +18,25 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
-from ..widgets.key_table import KeyTable
 from textual.worker import get_current_worker
 
 from store import AccountInfo, FormAccess
 
 from .. import format as fmt
 from ..read_only import refuses
+from ..widgets.facts import Facts
+from ..widgets.key_table import FitColumn, KeyTable
 from .section import SectionScreen
+
+
+#: The table's columns. At 60 columns "Created" is left out: the line under the table has it.
+COLUMNS = (
+    FitColumn("account", "Account", rank=0, flexible=True, min_width=14),
+    FitColumn("role", "Role", rank=1),
+    FitColumn("state", "State", rank=2),
+    FitColumn("tokens", "Active tokens", rank=3, short_title="Tokens"),
+    FitColumn("created", "Created", rank=4),
+)
 
 
 class AccountsScreen(SectionScreen):
@@ -81,10 +92,8 @@ class AccountsScreen(SectionScreen):
             with Horizontal(classes="admin-header"):
                 yield Static(Content("Accounts").stylize("bold"), classes="admin-title")
                 yield Static("", id="accounts-count", classes="admin-count")
-            table = KeyTable(id="accounts-table", cursor_type="row")
-            table.add_columns("Account", "Role", "State", "Active tokens", "Created")
-            yield table
-            yield Static("", id="accounts-grants", classes="admin-detail")
+            yield KeyTable(id="accounts-table", cursor_type="row")
+            yield Facts(id="accounts-grants", classes="admin-detail")
 
     def focus_page(self) -> None:
         self.query_one("#accounts-table", DataTable).focus()
@@ -117,15 +126,16 @@ class AccountsScreen(SectionScreen):
         self.forms = message.forms
         self.grants.clear()
         self.loaded = True
-        table.clear()
-        for account in self.accounts:
-            table.add_row(
+        table.set_rows(COLUMNS, [
+            [
                 Text(fmt.safe(account.name)),
-                Text("administrator" if account.is_admin else "user"),
+                (Text("administrator"), Text("admin")) if account.is_admin else Text("user"),
                 Text("disabled", style="red") if account.disabled else Text("enabled"),
                 Text(f"{account.active_tokens:,}", justify="right"),
                 Text(fmt.day(account.created_at)),
-            )
+            ]
+            for account in self.accounts
+        ])
         names = [a.name for a in self.accounts]
         if keep in names:
             table.move_cursor(row=names.index(keep))
@@ -143,14 +153,15 @@ class AccountsScreen(SectionScreen):
 
     def _show_grants(self) -> None:
         account = self.highlighted
-        view = self.query_one("#accounts-grants", Static)
+        view = self.query_one("#accounts-grants", Facts)
         if account is None:
             view.update("")
             return
         if account.name in self.grants:
             view.update(describe_grants(account, self.grants[account.name]))
         else:
-            view.update(Content.assemble((fmt.safe(account.name), "bold"), "\nReading its grants…"))
+            view.update(Content.assemble((fmt.safe(account.name), "bold"), "\n", account_facts(account),
+                                         "\nReading its grants…"))
             self.read_grants(account.name)
 
     @work(thread=True, exclusive=True, group="grants", exit_on_error=False)
@@ -257,8 +268,19 @@ class AccountsScreen(SectionScreen):
             self.read_again()  # show what is true now
 
 
+def account_facts(account: AccountInfo) -> Content:
+    """Every column of the account's row but its name, for when the table is too narrow to show
+    them all (a line under the table)."""
+    role = "administrator" if account.is_admin else "user"
+    state = Content("disabled").stylize("$error") if account.disabled else Content("enabled")
+    tokens = f"{account.active_tokens:,} active token{'s' if account.active_tokens != 1 else ''}"
+    return Content.assemble(f"{role} · ", state, f" · {tokens} · created {fmt.day(account.created_at)}").stylize_before(
+        "$text-muted")
+
+
 def describe_grants(account: AccountInfo, access: list[FormAccess]) -> Content:
-    lines = [Content.assemble((fmt.safe(account.name), "bold"), ("  grants (e to edit)", "$text-muted"))]
+    lines = [Content.assemble((fmt.safe(account.name), "bold"), ("  grants (e to edit)", "$text-muted")),
+             account_facts(account)]
     if not access:
         lines.append(Content("No permission on any form.").stylize("$text-muted"))
     database = None

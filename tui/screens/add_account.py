@@ -9,11 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
+from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from store import InvalidInput, validate_account_name
 
 from ..widgets.plain_input import PlainInput
+from ..widgets.footer import KeyFooter
 from .dialog import DialogScreen
 
 
@@ -49,7 +50,7 @@ class AddAccountScreen(DialogScreen[tuple[str, bool] | None]):
             with Horizontal(id="account-buttons"):
                 yield Button("Add account", variant="primary", id="account-add")
                 yield Button("Cancel", id="account-cancel")
-        yield Footer()
+        yield KeyFooter()
 
     @on(Input.Submitted, "#account-name")
     @on(Button.Pressed, "#account-add")

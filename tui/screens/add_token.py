@@ -25,7 +25,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.geometry import Size
 from textual.validation import ValidationResult, Validator
-from textual.widgets import Button, Footer, Input, RadioButton, RadioSet, SelectionList, Static
+from textual.widgets import Button, Input, RadioButton, RadioSet, SelectionList, Static
 from textual.strip import Strip
 from textual.widgets.option_list import OptionDoesNotExist
 from textual.widgets.selection_list import Selection
@@ -56,6 +56,7 @@ from ..format import local_zone
 from ..messages import AddTokenRequest
 from ..textual_private import highlight, highlighted_index
 from ..widgets.plain_input import PlainInput
+from ..widgets.footer import KeyFooter
 from .dialog import DialogScreen
 
 #: The value of ``expiry_choice`` (and of the ``expiry`` argument) is either one of the values in
@@ -207,9 +208,9 @@ class ChoiceSet(RadioSet):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,right", "choose(1)", "Next option", show=False),
-        Binding("up,left", "choose(-1)", "Previous option", show=False),
-        Binding("enter", "next_field", "Next field", show=False),
+        Binding("down,right", "choose(1)", "Next option", id="add_token.next-option", show=False),
+        Binding("up,left", "choose(-1)", "Previous option", id="add_token.previous-option", show=False),
+        Binding("enter", "next_field", "Next field", id="add_token.next-field", show=False),
     ]
 
     def on_mount(self) -> None:
@@ -469,7 +470,7 @@ class AddTokenScreen(DialogScreen[AddTokenRequest | None]):
             with Horizontal(id="buttons"):
                 yield Button("Generate", variant="primary", id="generate")
                 yield Button("Cancel", id="cancel")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._show_scope_help()

@@ -12,6 +12,7 @@ Bindings:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import ClassVar
 
 from textual import on, work
@@ -26,6 +27,7 @@ from textual.worker import get_current_worker
 from store import TokenInfo, TokenStatus
 
 from .. import format as fmt
+from ..widgets.facts import Facts
 from ..widgets.plain_input import PlainInput
 from ..widgets.token_table import TokenTable
 from ..read_only import refuses
@@ -76,6 +78,21 @@ class TokenFilter:
         if self.expires_within_days is not None:
             parts.append(f"expires within {self.expires_within_days} days")
         return fmt.safe(", ".join(parts))
+
+
+def describe_any_token(token: TokenInfo, now: datetime) -> Content:
+    """The highlighted token's facts under the list, a few to a line; each line wraps between
+    words, and the block scrolls when the terminal is short."""
+    lines = [
+        Content.assemble((fmt.safe(token.account), "bold"), " · ", fmt.safe(token.label)),
+        Content(f"{token.id} · {token.scope.title} · {fmt.status(token, now)}"),
+        Content(f"created {fmt.day(token.created_at)} · expires {fmt.expires(token)}"),
+        Content(f"last used {fmt.relative(token.last_used_at, now)}"),
+    ]
+    if token.revoked_at is not None:
+        by = f" by {fmt.safe(token.revoked_by)}" if token.revoked_by else ""
+        lines.append(Content(f"revoked {fmt.when(token.revoked_at)}{by}"))
+    return Content.assemble(lines[0], "\n", Content("\n").join(lines[1:]).stylize("$text-muted"))
 
 
 class AllTokensScreen(FilteredSection):
@@ -158,7 +175,7 @@ class AllTokensScreen(FilteredSection):
                 yield Input(placeholder="days", id="filter-expires", type="integer", compact=True, max_length=5)
             yield Static("", id="all-message", classes="admin-message")
             yield TokenTable(show_account=True, id="all-table")
-            yield Static("", id="all-detail", classes="admin-detail")
+            yield Facts(id="all-detail", classes="admin-detail")
 
     def focus_page(self) -> None:
         self.query_one("#all-table", TokenTable).focus()
@@ -238,23 +255,8 @@ class AllTokensScreen(FilteredSection):
         self.query_one("#all-count", Static).update(Content(text))
 
     def _show_detail(self, token: TokenInfo | None) -> None:
-        detail = self.query_one("#all-detail", Static)
-        if token is None:
-            detail.update("")
-            return
-        now = self.tokens_app.now()
-        status = token.status(now).value
-        revoked = ""
-        if token.revoked_at is not None:
-            by = f" by {fmt.safe(token.revoked_by)}" if token.revoked_by else ""
-            revoked = f" · revoked {fmt.when(token.revoked_at)}{by}"
-        detail.update(
-            Content.assemble(
-                (fmt.safe(token.account), "bold"), " · ", fmt.safe(token.label), "\n",
-                (f"{token.id} · {token.scope.title} · {status} · created {fmt.day(token.created_at)} · "
-                 f"last used {fmt.relative(token.last_used_at, now)}{revoked}", "$text-muted"),
-            )
-        )
+        detail = self.query_one("#all-detail", Facts)
+        detail.update(describe_any_token(token, self.tokens_app.now()) if token is not None else "")
 
     @on(TokenTable.Highlighted)
     def _highlighted(self, event: TokenTable.Highlighted) -> None:

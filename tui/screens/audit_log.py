@@ -17,17 +17,30 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import DataTable, Input, Label, Static
 
-from ..widgets.key_table import KeyTable
 from textual.worker import get_current_worker
 
 from store import AuditEvent
 
 from .. import format as fmt
+from ..widgets.facts import Facts
+from ..widgets.key_table import FitColumn, KeyTable
 from ..widgets.plain_input import PlainInput
 from .section import FilteredSection
 
 #: The newest events shown (the command line's ``tokens audit`` reaches further back).
 SHOWN = 500
+
+
+#: The table's columns. At 60 columns the time loses its year, and the account and token id are
+#: left out: the line under the table shows every field of the highlighted event.
+COLUMNS = (
+    FitColumn("time", "Time", rank=0),
+    FitColumn("actor", "Actor", rank=1, flexible=True, min_width=8),
+    FitColumn("action", "Action", rank=2),
+    FitColumn("account", "Account", rank=4, flexible=True, min_width=8),
+    FitColumn("label", "Label", rank=3, flexible=True, min_width=8),
+    FitColumn("token", "Token", rank=5),
+)
 
 
 class AuditLogScreen(FilteredSection):
@@ -56,6 +69,7 @@ class AuditLogScreen(FilteredSection):
         self.action_text = ""
         self.loaded = False
         self._shown_ids: list[int] = []
+        self._rows: list[AuditEvent] = []
 
     def compose_page(self) -> ComposeResult:
         with Vertical(id="audit-page", classes="admin-page"):
@@ -68,11 +82,10 @@ class AuditLogScreen(FilteredSection):
                 yield Label("Token", classes="filter-label")
                 yield PlainInput(placeholder="id", id="audit-token", compact=True)
                 yield Label("Action", classes="filter-label")
-                yield PlainInput(placeholder="e.g. revoke", id="audit-action", compact=True)
+                yield PlainInput(placeholder="any", id="audit-action", compact=True)
             yield Static("", id="audit-message", classes="admin-message")
-            table = KeyTable(id="audit-table", cursor_type="row")
-            table.add_columns("Time", "Actor", "Action", "Account", "Label", "Token")
-            yield table
+            yield KeyTable(id="audit-table", cursor_type="row")
+            yield Facts(id="audit-detail", classes="admin-detail")
 
     def focus_page(self) -> None:
         self.query_one("#audit-table", DataTable).focus()
@@ -105,25 +118,39 @@ class AuditLogScreen(FilteredSection):
         at_top = table.cursor_row <= 0
         kept_id = None if at_top or table.cursor_row >= len(self._shown_ids) else self._shown_ids[table.cursor_row]
         rows = self.visible_events()
-        table.clear()
-        for event in rows:
-            table.add_row(
-                Text(fmt.when(event.at)),
-                Text(fmt.safe(event.actor if not event.as_account else f"{event.actor} as {event.as_account}")),
+        now = self.tokens_app.now()
+        table.set_rows(COLUMNS, [
+            [
+                (Text(fmt.when(event.at)), Text(fmt.short_when(event.at, now))),
+                Text(_actor(event)),
                 Text(event.action),
                 Text(fmt.safe(event.account or "")),
-                Text(fmt.safe(str(event.detail.get("label") or _detail(event)))),
+                Text(_what(event)),
                 Text(event.token_id or ""),
-            )
+            ]
+            for event in rows
+        ])
         self._shown_ids = [e.id for e in rows]
+        self._rows = rows
         # Follow new events while at the top; otherwise stay on the event being read.
         if kept_id is not None and kept_id in self._shown_ids:
             table.move_cursor(row=self._shown_ids.index(kept_id))
+        self._show_detail()
         message = self.query_one("#audit-message", Static)
         message.display = not rows
         message.update(Content("No event matches these filters." if self.loaded else "Reading the audit log…"))
         more = " (the newest)" if len(self.events) >= SHOWN else ""
         self.query_one("#audit-count", Static).update(Content(f"{len(rows):,} events{more}"))
+
+    @property
+    def highlighted(self) -> AuditEvent | None:
+        row = self.query_one("#audit-table", DataTable).cursor_row
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    @on(DataTable.RowHighlighted, "#audit-table")
+    def _show_detail(self) -> None:
+        event = self.highlighted
+        self.query_one("#audit-detail", Facts).update(describe_event(event) if event is not None else "")
 
     # ------------------------------------------------------------------ filters
 
@@ -160,6 +187,31 @@ class AuditLogScreen(FilteredSection):
         message = self.query_one("#audit-message", Static)
         message.display = True
         message.update(Content(f"{doing}: {reason}").stylize("$error"))
+
+
+def _actor(event: AuditEvent) -> str:
+    return fmt.safe(event.actor if not event.as_account else f"{event.actor} as {event.as_account}")
+
+
+def _what(event: AuditEvent) -> str:
+    """The token's label, or what an event not about a token changed."""
+    return fmt.safe(str(event.detail.get("label") or _detail(event)))
+
+
+def describe_event(event: AuditEvent) -> Content:
+    """Every field of the event, for the line under the table (which may be too narrow for them)."""
+    first = Content.assemble((event.action, "bold"), f" by {_actor(event)} · {fmt.when(event.at)}")
+    parts = []
+    if event.account:
+        parts.append(f"account {fmt.safe(event.account)}")
+    if event.token_id:
+        parts.append(f"token {event.token_id}")
+    what = _what(event)
+    if what:
+        parts.append(f"“{what}”" if event.detail.get("label") else what)
+    if not parts:
+        return first
+    return Content.assemble(first, "\n", (" · ".join(parts), "$text-muted"))
 
 
 def _detail(event: AuditEvent) -> str:

@@ -9,11 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from store import TokenInfo
 
 from ..widgets.token_table import TokenTable
+from ..widgets.footer import KeyFooter
 from .dialog import DialogScreen
 
 CONSEQUENCE = "Applications using these tokens stop working at once. This cannot be undone."
@@ -36,8 +37,8 @@ class BulkRevokeScreen(DialogScreen[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "revoke", "Revoke all", id="bulk_revoke.revoke"),
         Binding("n,escape", "cancel", "Cancel", id="bulk_revoke.cancel"),
-        Binding("left", "app.focus_previous", "Previous button", show=False),
-        Binding("right", "app.focus_next", "Next button", show=False),
+        Binding("left", "app.focus_previous", "Previous button", id="bulk_revoke.previous-button", show=False),
+        Binding("right", "app.focus_next", "Next button", id="bulk_revoke.next-button", show=False),
     ]
 
     DEFAULT_CSS = """
@@ -74,7 +75,7 @@ class BulkRevokeScreen(DialogScreen[bool]):
             with Horizontal(id="bulk-buttons"):
                 yield Button(f"Revoke {count:,} {noun}", variant="error", id="bulk-revoke", action="screen.revoke")
                 yield Button("Cancel", id="bulk-cancel", action="screen.cancel")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#bulk-list", TokenTable).set_rows(self.tokens)

@@ -15,12 +15,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Button, Input, Static
 from textual.worker import Worker, WorkerState
 
 from store import InvalidToken, StoreError, TokenInfo, TokenNotFound
 
 from .. import format as fmt
+from ..widgets.footer import KeyFooter
 from .dialog import DialogScreen
 
 NOT_FOUND = "No such token: it is not one of this database's tokens (or it was mistyped)."
@@ -73,7 +74,7 @@ class CheckTokenScreen(DialogScreen[TokenInfo | None]):
             with Horizontal(id="check-buttons"):
                 yield Button("Revoke token", variant="error", id="check-revoke")
                 yield Button("Close", id="check-close")
-        yield Footer()
+        yield KeyFooter()
 
     @on(Input.Submitted, "#check-input")
     def _submitted(self, event: Input.Submitted) -> None:

@@ -8,10 +8,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from store import TokenInfo, strip_controls
 
+from ..widgets.footer import KeyFooter
 from .dialog import DialogScreen
 
 CONSEQUENCE = "Applications using this token stop working at once.\nThis cannot be undone."
@@ -35,8 +36,8 @@ class ConfirmRevokeScreen(DialogScreen[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "revoke", "Revoke", id="confirm_revoke.revoke"),
         Binding("n,escape", "cancel", "Cancel", id="confirm_revoke.cancel"),
-        Binding("left", "app.focus_previous", "Previous button", show=False),
-        Binding("right", "app.focus_next", "Next button", show=False),
+        Binding("left", "app.focus_previous", "Previous button", id="confirm_revoke.previous-button", show=False),
+        Binding("right", "app.focus_next", "Next button", id="confirm_revoke.next-button", show=False),
     ]
 
     DEFAULT_CSS = """
@@ -82,7 +83,7 @@ class ConfirmRevokeScreen(DialogScreen[bool]):
             with Horizontal(id="buttons"):
                 yield Button("Revoke token", variant="error", id="revoke", action="screen.revoke")
                 yield Button("Cancel", id="cancel", action="screen.cancel")
-        yield Footer()
+        yield KeyFooter()
 
     def action_revoke(self) -> None:
         self.dismiss(True)

@@ -10,12 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.widgets import Button, Footer, RadioSet, Static
+from textual.widgets import Button, RadioSet, Static
 
 from store import DEFAULT_OVERLAP, TokenInfo, describe_duration, strip_controls
 
 from .. import format as fmt
 from .add_token import Choice, ChoiceSet
+from ..widgets.footer import KeyFooter
 from .dialog import DialogScreen
 
 #: The overlaps offered: (value, title). The command line takes any from 0 to 7 days.
@@ -116,7 +117,7 @@ class ConfirmRotateScreen(DialogScreen[timedelta | None]):
             with Horizontal(id="buttons"):
                 yield Button("Rotate", variant="warning", id="rotate", action="screen.rotate")
                 yield Button("Cancel", id="cancel", action="screen.cancel")
-        yield Footer()
+        yield KeyFooter()
 
     @on(RadioSet.Changed, "#overlap")
     def _overlap_changed(self) -> None:

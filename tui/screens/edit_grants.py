@@ -15,12 +15,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Button, Checkbox, Footer, Label, Select, Static
+from textual.widgets import Button, Checkbox, Label, Select, Static
 
 from store import ALL_ACTIONS, FormAccess
 
 from .. import format as fmt
 from ..widgets.plain_input import PlainInput
+from ..widgets.footer import KeyFooter
 from .dialog import DialogScreen
 
 Changes = list[tuple[str, frozenset[str]]]
@@ -90,7 +91,7 @@ class EditGrantsScreen(DialogScreen[Changes | None]):
             with Horizontal(id="grant-buttons"):
                 yield Button("Save", variant="primary", id="grant-save")
                 yield Button("Cancel", id="grant-cancel")
-        yield Footer()
+        yield KeyFooter()
 
     def _ticked(self, row_id: str) -> frozenset[str]:
         return frozenset(box.name or "" for box in self.query_one(f"#{row_id}").query(Checkbox) if box.value)

@@ -11,11 +11,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Button, Input, Static
 
 from store import NOTE_MAX, InvalidInput, TokenInfo, label_key, strip_controls, validate_note
 
 from ..widgets.plain_input import PlainInput
+from ..widgets.footer import KeyFooter
 from .add_token import _sentence, label_problem
 from .dialog import DialogScreen
 
@@ -87,7 +88,7 @@ class EditTokenScreen(DialogScreen[EditTokenRequest | None]):
             with Horizontal(id="buttons"):
                 yield Button("Save", variant="primary", id="save")
                 yield Button("Cancel", id="cancel")
-        yield Footer()
+        yield KeyFooter()
 
     def _show(self, which: str, problem: str | None, hint: str) -> None:
         message = self.query_one(f"#{which}-message", Static)

@@ -20,9 +20,10 @@ from textual.content import Content
 from textual.dom import DOMNode
 from textual.keys import format_key
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from ..commands import action_words
+from ..widgets.footer import KeyFooter
 from .dialog import DialogScreen
 
 ABOUT: tuple[str, ...] = (
@@ -186,13 +187,14 @@ class HelpScreen(DialogScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "escape", "Close", id="help.close"),
-        Binding("q,question_mark", "close", "Close help", show=False),
+        Binding("q,question_mark", "close", "Close help", id="help.quit", show=False),
         Binding("slash", "filter", "Filter", id="help.filter"),
-        Binding("j", "scroll('down')", "Scroll down", show=False),
-        Binding("k", "scroll('up')", "Scroll up", show=False),
-        Binding("space", "scroll('page_down')", "Page down", show=False),
-        Binding("g", "scroll('home')", "Top", show=False),
-        Binding("G", "scroll('end')", "End", show=False),
+        # The lists' ids: rebinding j/k/g/G moves help the same way.
+        Binding("j", "scroll('down')", "Scroll down", id="cursor-down", show=False),
+        Binding("k", "scroll('up')", "Scroll up", id="cursor-up", show=False),
+        Binding("space", "scroll('page_down')", "Page down", id="help.page-down", show=False),
+        Binding("g", "scroll('home')", "Top", id="cursor-first", show=False),
+        Binding("G", "scroll('end')", "End", id="cursor-last", show=False),
     ]
 
     DEFAULT_CSS = """
@@ -266,7 +268,7 @@ class HelpScreen(DialogScreen[None]):
                     yield Static(ABOUT_HEADING, classes="heading", markup=False)
                     for line in ABOUT:
                         yield Static(Content("• " + line), classes="about-line")
-        yield Footer()
+        yield KeyFooter()
 
     # Scrolling.
 

@@ -17,12 +17,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from store import TokenInfo, strip_controls
 
 from ..format import expires as expires_on
 from ..textual_private import forget_app_clipboard
+from ..widgets.footer import KeyFooter
 from .dialog import DialogScreen
 
 if TYPE_CHECKING:
@@ -175,7 +176,7 @@ class RevealSecretScreen(DialogScreen[None]):
             with Horizontal(id="buttons"):
                 yield Button("Copy to clipboard", variant="primary", id="copy")
                 yield Button("Done", id="done")
-        yield Footer()
+        yield KeyFooter()
 
     @on(Button.Pressed, "#copy")
     def _copy_pressed(self) -> None:

@@ -14,11 +14,12 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from ..widgets.header import TitleHeader
 from ..widgets.sidebar import Sidebar
+from ..widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from ..app import TokensApp
@@ -54,7 +55,7 @@ class SectionScreen(Screen[None]):
         with Horizontal(id="body"):
             yield Sidebar(self.SECTION, admin=self.tokens_app.is_admin, id="sidebar")
             yield from self.compose_page()
-        yield Footer()
+        yield KeyFooter()
 
     def compose_page(self) -> ComposeResult:
         yield from ()

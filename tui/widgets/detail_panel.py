@@ -115,7 +115,7 @@ class DetailPanel(VerticalScroll, can_focus=True):
 
     BINDING_GROUP_TITLE = "In the token's details"
 
-    BINDINGS = [Binding("escape,left", "back", "Back to the list", show=False)]
+    BINDINGS = [Binding("escape,left", "back", "Back to the list", id="details.back", show=False)]
 
     class RevokeRequested(Message):
         def __init__(self, token: TokenInfo) -> None:

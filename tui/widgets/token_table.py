@@ -126,13 +126,19 @@ class TokenTable(ScrollView, can_focus=True):
     BINDING_GROUP_TITLE = "In the token list"
 
     BINDINGS = [
-        Binding("up,k", "cursor_up", "Previous token", show=False),
-        Binding("down,j", "cursor_down", "Next token", show=False),
-        Binding("home,g", "first", "First token", show=False),
-        Binding("end,G", "last", "Last token", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("enter,right", "select", "Show the token's details", show=False),
+        # j/k/g/G have the ids every list (and help) shares, so that one [keymap] line moves them
+        # all; the arrows and their kin have their own.
+        Binding("k", "cursor_up", "Previous token", id="cursor-up", show=False),
+        Binding("j", "cursor_down", "Next token", id="cursor-down", show=False),
+        Binding("g", "first", "First token", id="cursor-first", show=False),
+        Binding("G", "last", "Last token", id="cursor-last", show=False),
+        Binding("up", "cursor_up", "Previous token", id="token-list.up", show=False),
+        Binding("down", "cursor_down", "Next token", id="token-list.down", show=False),
+        Binding("home", "first", "First token", id="token-list.first", show=False),
+        Binding("end", "last", "Last token", id="token-list.last", show=False),
+        Binding("pageup", "page_up", "Page up", id="token-list.page-up", show=False),
+        Binding("pagedown", "page_down", "Page down", id="token-list.page-down", show=False),
+        Binding("enter,right", "select", "Show the token's details", id="token-list.details", show=False),
     ]
 
     COMPONENT_CLASSES = {
