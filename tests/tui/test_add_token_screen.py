@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from modal_host import ModalHost, screen_text
+from tui_helpers import wait_for
 from textual import events
 from textual.widgets import Input, Static
 
@@ -313,11 +314,10 @@ async def test_enter_on_generate_and_on_cancel() -> None:
 
 async def test_the_form_fits_a_small_terminal_with_every_part_shown() -> None:
     app = host(label="x", expiry="2030-01-01", error="the store said no")
+    parts = ("Not created.", "Label", "Scope", "Read & Write", "On a date…", "Generate", "Cancel")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        text = screen_text(app)
-        for part in ("Not created.", "Label", "Scope", "Read & Write", "On a date…", "Generate", "Cancel"):
-            assert part in text
+        # The footer is laid out once the screen knows its size: wait for it rather than a pause.
+        await wait_for(pilot, lambda: all(part in screen_text(app) for part in parts))
 
 
 async def test_enter_on_a_choice_group_moves_to_the_next_field() -> None:
