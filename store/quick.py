@@ -14,17 +14,20 @@ stay exactly as they are. Nothing here imports SQLAlchemy or SQLModel.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import sqlite3
-from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
+from json.encoder import encode_basestring as _quote
 from urllib.parse import quote
 
 from . import access
 from .errors import DatabaseError, StoreError
 from .paths import folder_warnings, resolve_target, tighten
-from .types import SCHEMA_HEAD, Actor, ActorVia, Scope, TokenInfo, as_utc
+from .types import EXPIRES_SOON, SCHEMA_HEAD, Actor, ActorVia, Scope, TokenInfo, as_utc
+from .usage import count_used
 
 _COLUMNS = (
     "SELECT t.id, o.name, t.label, t.scope, t.created_at, t.expires_at, t.last_used_at, t.revoked_at, r.name, "
@@ -34,15 +37,18 @@ _COLUMNS = (
 _SCOPES = {scope.value: scope for scope in Scope}
 
 
-@dataclass
 class Listing:
     """What :func:`list_tokens` found: the warnings about where the database is kept (to show
-    first, as opening the store would), then either the actor and the tokens, or the refusal."""
+    first, as opening the store would), then either the actor and the tokens — as
+    :class:`~store.types.TokenInfo` values, or as the JSON lines ``tokens list --json`` prints —
+    or the refusal."""
 
-    warnings: list[str]
-    actor: Actor | None = None
-    tokens: list[TokenInfo] = field(default_factory=list)
-    error: StoreError | None = None
+    def __init__(self, warnings: list[str]) -> None:
+        self.warnings = warnings
+        self.actor: Actor | None = None
+        self.tokens: list[TokenInfo] = []
+        self.json_lines: list[str] = []
+        self.error: StoreError | None = None
 
 
 def list_tokens(
@@ -53,6 +59,7 @@ def list_tokens(
     all_accounts: bool = False,
     include_revoked: bool = False,
     busy_timeout: float = 5.0,
+    json_at: datetime | None = None,
 ) -> Listing | None:
     """The tokens ``tokens list`` shows, read straight from a current SQLite file, or ``None``
     when the full store must answer instead.
@@ -60,6 +67,8 @@ def list_tokens(
     ``login`` and ``account`` are resolved as :meth:`TokenStore.resolve_actor` does without
     creating anything; the listing is :meth:`TokenStore.list_tokens` (the actor's own tokens) or,
     with ``all_accounts``, every account's as :meth:`TokenStore.list_all_tokens` orders them.
+    With ``json_at``, the tokens come as JSON text instead (``json_lines``): for each,
+    ``json.dumps(t.as_dict(json_at), ensure_ascii=False)``, made from the rows without a TokenInfo.
     """
     try:
         path = resolve_target(target)
@@ -89,7 +98,11 @@ def list_tokens(
             return None  # older (to upgrade), newer, or unversioned: the store says what to do
         listing = Listing(warnings)
         try:
-            listing.actor, listing.tokens = _read(connection, login, account, all_accounts, include_revoked)
+            listing.actor, rows, names = _read(connection, login, account, all_accounts, include_revoked)
+            if json_at is None:
+                listing.tokens = [_info(r, names) for r in rows]
+            else:
+                listing.json_lines = _json_lines(rows, names, json_at)
         except StoreError as exc:
             listing.error = exc
         return listing
@@ -106,7 +119,7 @@ def _account(connection: sqlite3.Connection, name: str) -> tuple[int, bool, obje
 
 def _read(
     connection: sqlite3.Connection, login: str, account: str | None, all_accounts: bool, include_revoked: bool
-) -> tuple[Actor, list[TokenInfo]]:
+) -> tuple[Actor, list[tuple], dict[int, str]]:  # type: ignore[type-arg]
     wanted = account if account is not None else login
     if wanted == login:
         actor = Actor(login, ActorVia.LOGIN)
@@ -132,7 +145,7 @@ def _read(
     names: dict[int, str] = {}
     if any(r[10] for r in rows):
         names = dict(connection.execute("SELECT id, name FROM database").fetchall())
-    return actor, [_info(r, names) for r in rows]
+    return actor, rows, names
 
 
 def _when(text: str | None) -> datetime | None:
@@ -149,15 +162,82 @@ def _when(text: str | None) -> datetime | None:
 _parse = datetime.fromisoformat
 
 
+def _limited(databases: str | None, names: dict[int, str]) -> tuple[str, ...] | None:
+    """As lifecycle.enrich fills them in for the store's listing (its encoding: ",1,3,")."""
+    if databases is None:
+        return None
+    ids = [int(part) for part in databases.strip(",").split(",") if part]
+    return tuple(sorted(names.get(i, f"#{i}") for i in ids))
+
+
 def _info(row: tuple, names: dict[int, str]) -> TokenInfo:  # type: ignore[type-arg]
     token_id, owner, label, scope, created, expires, used, revoked, revoked_by, *life = row
     note, databases, replaces, replaced_by, address, agent, usage = life
-    # As lifecycle.enrich fills them in for the store's listing (its encoding: ",1,3,").
-    limited = None
-    if databases is not None:
-        ids = [int(part) for part in databases.strip(",").split(",") if part]
-        limited = tuple(sorted(names.get(i, f"#{i}") for i in ids))
     return TokenInfo(
         token_id, owner, label, _SCOPES[scope], _when(created), _when(expires), _when(used), _when(revoked),  # type: ignore[arg-type]
-        revoked_by, note, limited, replaces, replaced_by, address, agent, usage or 0,
+        revoked_by, note, _limited(databases, names), replaces, replaced_by, address, agent, usage or 0,
     )
+
+
+#: The text SQLite keeps a time as (UTC, to the microsecond): ``2030-01-31 09:05:00.000000``. In
+#: this form, comparing the texts compares the times.
+_STORED = "%Y-%m-%d %H:%M:%S.%f"
+_plain = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} (?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]\.[0-9]{6}").fullmatch
+
+
+def _iso(text: str) -> str:
+    """``datetime.isoformat()`` of a stored time in that form, as a JSON string, from its text
+    (isoformat leaves out a zero fraction of a second)."""
+    return f'"{text[:10]}T{text[11:19]}{"" if text.endswith(".000000") else text[19:]}+00:00"'
+
+
+def _json_lines(rows: list[tuple], names: dict[int, str], now: datetime) -> list[str]:  # type: ignore[type-arg]
+    """Each row as ``json.dumps(info.as_dict(now), ensure_ascii=False)`` writes it, made from the
+    stored texts: the same keys in the same order, the same values, the same spacing and escapes
+    (every text goes through json's own string encoder). A row holding a time in any other form
+    (a hand-edited file) goes through :class:`TokenInfo` and ``json.dumps`` themselves."""
+    now = now.astimezone(UTC)
+    now_text, soon_text = now.strftime(_STORED), (now + EXPIRES_SOON).strftime(_STORED)
+    today = now.toordinal()
+    days: dict[str, int] = {}  # a day's text → its ordinal, worked out once per day
+    scopes = {scope.value: scope.value for scope in Scope}
+    q, iso, plain = _quote, _iso, _plain
+    lines = []
+    for row in rows:
+        token_id, owner, label, scope, created, expires, used, revoked, revoked_by, *life = row
+        note, databases, replaces, replaced_by, address, agent, usage = life
+        if not (
+            plain(created)
+            and (expires is None or plain(expires))
+            and (used is None or plain(used))
+            and (revoked is None or plain(revoked))
+        ):
+            lines.append(json.dumps(_info(row, names).as_dict(now), ensure_ascii=False))
+            continue
+        if revoked is not None:
+            status = "revoked"
+        elif expires is None or expires > soon_text:
+            status = "active"
+        else:
+            status = "expired" if expires <= now_text else "expires soon"
+        if used is None:
+            count = 0
+        else:
+            day = days.get(used[:10])
+            if day is None:
+                day = days[used[:10]] = date.fromisoformat(used[:10]).toordinal()
+            count = count_used(usage or 0, today - day)
+        limited = "null" if databases is None else json.dumps(list(_limited(databases, names)), ensure_ascii=False)  # type: ignore[arg-type]
+        lines.append(
+            f'{{"id": {q(token_id)}, "account": {q(owner)}, "label": {q(label)}, "scope": "{scopes[scope]}", '
+            f'"created": {iso(created)}, "expires": {"null" if expires is None else iso(expires)}, '
+            f'"last_used": {"null" if used is None else iso(used)}, "status": "{status}", '
+            f'"revoked_at": {"null" if revoked is None else iso(revoked)}, '
+            f'"revoked_by": {"null" if revoked_by is None else q(revoked_by)}, '
+            f'"note": {"null" if note is None else q(note)}, "databases": {limited}, '
+            f'"replaces": {"null" if replaces is None else q(replaces)}, '
+            f'"replaced_by": {"null" if replaced_by is None else q(replaced_by)}, '
+            f'"last_used_from": {{"address": {"null" if address is None else q(address)}, '
+            f'"user_agent": {"null" if agent is None else q(agent)}}}, "days_used_last_30": {count}}}'
+        )
+    return lines

@@ -121,7 +121,9 @@ class TokenInfo:
 
     def use_count(self, now: datetime | None = None) -> int:
         """On how many of the last 30 days the token was used."""
-        return sum(self.days_used(now))
+        from .usage import use_count
+
+        return use_count(self.usage_days, self.last_used_at, now or utcnow())
 
     def status(self, now: datetime | None = None) -> TokenStatus:
         now = now or utcnow()

@@ -157,10 +157,13 @@ def cmd_create(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     if args.expiring is not None:
         return _list_expiring(args)
-    tokens, account = _listing(args)
     now = store.utcnow()
+    tokens, account = _listing(args, json_at=now if args.json else None)
     if args.json:
-        sys.stdout.write(_json_lines([t.as_dict(now) for t in tokens]))
+        if tokens and isinstance(tokens[0], str):  # already JSON, one object each
+            sys.stdout.write("[\n" + ",\n".join(tokens) + "\n]\n")
+        else:
+            sys.stdout.write(_json_lines([t.as_dict(now) for t in tokens]))
         return EXIT_OK
     if not tokens:
         hint = "" if args.show_revoked else " (revoked ones are hidden; leave out --hide-revoked to see them)"
@@ -181,12 +184,13 @@ def _json_lines(items: list[dict[str, object]]) -> str:
     return "[\n" + text[1:-1].replace('}, {"id": ', '},\n{"id": ') + "\n]\n"
 
 
-def _listing(args: argparse.Namespace) -> tuple[list[store.TokenInfo], str]:
+def _listing(args: argparse.Namespace, *, json_at: datetime | None = None) -> tuple[list, str]:  # type: ignore[type-arg]
     """The tokens to list, and whose. A current SQLite file is read directly (no database layer
-    to import: most of the cost of a short command); anything else goes through the store."""
+    to import: most of the cost of a short command); anything else goes through the store.
+    With ``json_at``, a direct read gives each token as the JSON text of its ``as_dict(json_at)``."""
     if getattr(args, "ssh_actor", None) is None:
         found = store.quick_list_tokens(args.db, args.login, args.account, all_accounts=args.all_accounts,
-                                        include_revoked=args.show_revoked)
+                                        include_revoked=args.show_revoked, json_at=json_at)
         if found is not None:
             for warning in found.warnings:
                 err(f"warning: {warning}")
@@ -198,7 +202,7 @@ def _listing(args: argparse.Namespace) -> tuple[list[store.TokenInfo], str]:
                     raise
                 return [], args.account or args.login  # listing creates nothing: no account, no tokens
             assert found.actor is not None
-            return found.tokens, found.actor.account
+            return (found.tokens if json_at is None else found.json_lines), found.actor.account
     with open_store(args) as db:
         actor = resolve_actor(db, args, create=False)
         if args.all_accounts:
