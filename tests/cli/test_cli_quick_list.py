@@ -182,6 +182,35 @@ def test_the_quick_listing_never_imports_the_database_layer(history) -> None:  #
     assert not {"sqlalchemy", "sqlmodel", "argon2", "alembic"} & set(loaded)
 
 
+def test_a_json_listing_loads_only_the_command_group_it_runs(history) -> None:  # type: ignore[no-untyped-def]
+    # A short command pays only for what it runs: not the other commands, not the value types
+    # (whose dataclasses are most of a listing's start-up), not the database layer.
+    script = textwrap.dedent(f"""
+        import io, json, sys
+        out = sys.stdout
+        sys.stdout = io.StringIO()
+        from tui.cli import main
+        code = main(["--db", {history!r}, "list", "--all", "--json"])
+        listed = sys.stdout.getvalue()
+        sys.stdout = out
+        print(json.dumps([code, len(json.loads(listed)), sorted(sys.modules)]))
+    """)
+    env = {**os.environ, "LOGNAME": "alice"}
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, env=env, check=False)
+    assert result.returncode == 0, result.stderr
+    code, count, loaded = json.loads(result.stdout.strip().splitlines()[-1])
+    assert (code, count) == (0, 6)
+    assert "tui.cli.tokens" in loaded and "store.quick" in loaded
+    assert not {"tui.cli.accounts", "tui.cli.ssh", "tui.cli.lifecycle", "store.types", "dataclasses"} & set(loaded)
+
+
+def test_the_scopes_a_quick_listing_knows_are_the_stores() -> None:
+    from store import Scope
+    from store.constants import SCOPE_VALUES
+
+    assert set(SCOPE_VALUES) == {scope.value for scope in Scope}
+
+
 def test_json_of_unusual_stored_values_is_what_the_store_prints(cli, history, spy, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     # What an API server reported and a person typed may hold quotes, backslashes, control and
     # line-separator characters; a time may have been written in another form by hand.
