@@ -37,7 +37,7 @@ from .usage import USAGE_DAYS, count_used
 if TYPE_CHECKING:
     from .types import TokenInfo
 
-#: The columns of a token as :func:`_info` reads them; the owner's name is the second.
+#: The columns of a token as :func:`_infos` reads them; the owner's name is the second.
 _COLUMNS = (
     "SELECT t.id, {owner}, t.label, t.scope, t.created_at, t.expires_at, t.last_used_at, t.revoked_at, r.name, "
     "t.note, t.databases, t.replaces_id, t.replaced_by_id, t.last_used_address, t.last_used_agent, t.usage_days "
@@ -109,7 +109,7 @@ def list_tokens(
         try:
             listing.account, rows, names = _read(connection, login, account, all_accounts, include_revoked)
             if json_at is None:
-                listing.tokens = [_info(r, names) for r in rows]
+                listing.tokens = _infos(rows, names)
             else:
                 listing.json = _json(rows, names, json_at)
         except StoreError as exc:
@@ -189,15 +189,20 @@ def _limited(databases: str | None, names: dict[int, str]) -> tuple[str, ...] | 
     return tuple(sorted(names.get(i, f"#{i}") for i in ids))
 
 
-def _info(row: tuple, names: dict[int, str]) -> TokenInfo:  # type: ignore[type-arg]
-    from .types import Scope, TokenInfo  # the JSON listing needs neither
+def _infos(rows: list[tuple], names: dict[int, str]) -> list[TokenInfo]:  # type: ignore[type-arg]
+    """The rows as :class:`TokenInfo` values (the JSON listing needs none: the types load here)."""
+    from .types import Scope, TokenInfo
 
-    token_id, owner, label, scope, created, expires, used, revoked, revoked_by, *life = row
-    note, databases, replaces, replaced_by, address, agent, usage = life
-    return TokenInfo(
-        token_id, owner, label, Scope(scope), _when(created), _when(expires), _when(used), _when(revoked),  # type: ignore[arg-type]
-        revoked_by, note, _limited(databases, names), replaces, replaced_by, address, agent, usage or 0,
-    )
+    scopes = {scope.value: scope for scope in Scope}
+    infos = []
+    for row in rows:
+        token_id, owner, label, scope, created, expires, used, revoked, revoked_by, *life = row
+        note, databases, replaces, replaced_by, address, agent, usage = life
+        infos.append(TokenInfo(
+            token_id, owner, label, scopes[scope], _when(created), _when(expires), _when(used), _when(revoked),  # type: ignore[arg-type]
+            revoked_by, note, _limited(databases, names), replaces, replaced_by, address, agent, usage or 0,
+        ))
+    return infos
 
 
 #: The text SQLite keeps a time as (UTC, to the microsecond): ``2030-01-31 09:05:00.000000``. In
@@ -226,7 +231,7 @@ def _json(rows: list[tuple], names: dict[int, str], now: datetime) -> str:  # ty
     try:
         return _columns(rows, names, now)
     except (ValueError, TypeError):
-        return ",\n".join(json.dumps(_info(r, names).as_dict(now), ensure_ascii=False) for r in rows)
+        return ",\n".join(json.dumps(t.as_dict(now), ensure_ascii=False) for t in _infos(rows, names))
 
 
 def _columns(rows: list[tuple], names: dict[int, str], now: datetime) -> str:  # type: ignore[type-arg]
