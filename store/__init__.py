@@ -1,83 +1,83 @@
 """The token store: accounts, forms and grants, personal API tokens, and their audit trail.
 
-Importing this package is cheap: the database layer (SQLAlchemy, SQLModel, Argon2) is imported
-only when :class:`TokenStore` is first used, so a user interface can paint before that cost.
-Nothing here imports a user-interface library.
+Importing this package is cheap: each name is loaded from its module when it is first asked for
+(PEP 562), and the database layer (SQLAlchemy, SQLModel, Argon2) only when :class:`TokenStore` is
+first used, so a user interface can paint before that cost, and a short command pays only for
+what it uses. Nothing here imports a user-interface library.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-from .actor import login_name
-from .errors import (
-    AccountDisabled,
-    AlreadyRevoked,
-    DatabaseError,
-    DatabaseLocked,
-    DuplicateLabel,
-    InvalidAccount,
-    InvalidExpiry,
-    InvalidInput,
-    InvalidLabel,
-    InvalidScope,
-    InvalidToken,
-    NotAllowed,
-    ReadOnlyDatabase,
-    SchemaMismatch,
-    StoreError,
-    TokenNotFound,
-    UnknownAccount,
-    UnknownForm,
-)
-from .paths import ENV_DB, default_db_path, describe, resolve_target
-from .types import (
-    ALL_ACTIONS,
-    DEFAULT_OVERLAP,
-    EXPIRES_SOON,
-    MAX_OVERLAP,
-    SCHEMA_HEAD,
-    LifetimePolicy,
-    describe_duration,
-    limit_to_databases,
-    AccountInfo,
-    Action,
-    Actor,
-    ActorVia,
-    AuditEvent,
-    FormAccess,
-    NewToken,
-    Principal,
-    SchemaState,
-    SchemaStatus,
-    Scope,
-    TokenInfo,
-    TokenPage,
-    TokenSeed,
-    TokenStatus,
-    effective_actions,
-    utcnow,
-)
-from .usage import USAGE_DAYS
-from .validation import (
-    EXPIRY_CHOICES,
-    LABEL_MAX,
-    NOTE_MAX,
-    parse_duration,
-    label_key,
-    parse_expiry,
-    strip_controls,
-    validate_account_name,
-    validate_label,
-    validate_note,
-)
-
+TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from .pubkey import InvalidKey, SshKeyInfo, check_fingerprint, parse_public_key
-    from .store import TokenStore
+    from typing import Any
 
-#: Loaded when first asked for: SSH keys need hashing and base64, a plain listing does not.
-_PUBKEY = ("InvalidKey", "SshKeyInfo", "check_fingerprint", "parse_public_key")
+    from .actor import login_name
+    from .errors import (
+        AccountDisabled,
+        AlreadyRevoked,
+        DatabaseError,
+        DatabaseLocked,
+        DuplicateLabel,
+        InvalidAccount,
+        InvalidExpiry,
+        InvalidInput,
+        InvalidLabel,
+        InvalidScope,
+        InvalidToken,
+        NotAllowed,
+        ReadOnlyDatabase,
+        SchemaMismatch,
+        StoreError,
+        TokenNotFound,
+        UnknownAccount,
+        UnknownForm,
+    )
+    from .paths import ENV_DB, default_db_path, describe, resolve_target
+    from .pubkey import LINE_MAX as PUBLIC_KEY_MAX
+    from .pubkey import InvalidKey, SshKeyInfo, check_fingerprint, parse_public_key
+    from .quick import list_tokens as quick_list_tokens
+    from .store import TokenStore
+    from .types import (
+        ALL_ACTIONS,
+        DEFAULT_OVERLAP,
+        EXPIRES_SOON,
+        MAX_OVERLAP,
+        SCHEMA_HEAD,
+        AccountInfo,
+        Action,
+        Actor,
+        ActorVia,
+        AuditEvent,
+        FormAccess,
+        LifetimePolicy,
+        NewToken,
+        Principal,
+        SchemaState,
+        SchemaStatus,
+        Scope,
+        TokenInfo,
+        TokenPage,
+        TokenSeed,
+        TokenStatus,
+        describe_duration,
+        effective_actions,
+        limit_to_databases,
+        utcnow,
+    )
+    from .usage import USAGE_DAYS
+    from .validation import (
+        EXPIRY_CHOICES,
+        LABEL_MAX,
+        NOTE_MAX,
+        label_key,
+        parse_duration,
+        parse_expiry,
+        strip_controls,
+        validate_account_name,
+        validate_label,
+        validate_note,
+    )
 
 __all__ = [
     "PUBLIC_KEY_MAX",
@@ -150,22 +150,46 @@ __all__ = [
 ]
 
 
+#: Where each name lives, and under which name there when it differs. ``quick_list_tokens`` is a
+#: listing that reads a current SQLite file without importing the database layer; SSH keys need
+#: hashing and base64, a plain listing does not.
+_HOMES: dict[str, tuple[str, str]] = {
+    "PUBLIC_KEY_MAX": ("pubkey", "LINE_MAX"),
+    "quick_list_tokens": ("quick", "list_tokens"),
+    **{name: ("pubkey", name) for name in ("InvalidKey", "SshKeyInfo", "check_fingerprint", "parse_public_key")},
+    "TokenStore": ("store", "TokenStore"),
+    "login_name": ("actor", "login_name"),
+    **{name: ("errors", name) for name in (
+        "AccountDisabled", "AlreadyRevoked", "DatabaseError", "DatabaseLocked", "DuplicateLabel", "InvalidAccount",
+        "InvalidExpiry", "InvalidInput", "InvalidLabel", "InvalidScope", "InvalidToken", "NotAllowed",
+        "ReadOnlyDatabase", "SchemaMismatch", "StoreError", "TokenNotFound", "UnknownAccount", "UnknownForm",
+    )},
+    **{name: ("paths", name) for name in ("ENV_DB", "default_db_path", "describe", "resolve_target")},
+    **{name: ("types", name) for name in (
+        "ALL_ACTIONS", "DEFAULT_OVERLAP", "EXPIRES_SOON", "MAX_OVERLAP", "SCHEMA_HEAD", "AccountInfo", "Action",
+        "Actor", "ActorVia", "AuditEvent", "FormAccess", "LifetimePolicy", "NewToken", "Principal", "SchemaState",
+        "SchemaStatus", "Scope", "TokenInfo", "TokenPage", "TokenSeed", "TokenStatus", "describe_duration",
+        "effective_actions", "limit_to_databases", "utcnow",
+    )},
+    "USAGE_DAYS": ("usage", "USAGE_DAYS"),
+    **{name: ("validation", name) for name in (
+        "EXPIRY_CHOICES", "LABEL_MAX", "NOTE_MAX", "label_key", "parse_duration", "parse_expiry", "strip_controls",
+        "validate_account_name", "validate_label", "validate_note",
+    )},
+}
+
+
 def __getattr__(name: str) -> Any:
-    if name == "TokenStore":
-        from .store import TokenStore
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'store' has no attribute {name!r}")
+    from importlib import import_module
 
-        return TokenStore
-    if name in _PUBKEY:
-        from . import pubkey
+    value = getattr(import_module(f"{__name__}.{home[0]}"), home[1])
+    if name != "quick_list_tokens":  # looked up on each use, so that it can be replaced in tests
+        globals()[name] = value
+    return value
 
-        return getattr(pubkey, name)
-    if name == "PUBLIC_KEY_MAX":
-        from .pubkey import LINE_MAX
 
-        return LINE_MAX
-    if name == "quick_list_tokens":
-        # A listing that reads a current SQLite file without importing the database layer.
-        from . import quick
-
-        return quick.list_tokens
-    raise AttributeError(f"module 'store' has no attribute {name!r}")
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

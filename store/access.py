@@ -18,10 +18,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .errors import AccountDisabled, NotAllowed, UnknownAccount
-from .types import Actor
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Row
+
+    from .types import Actor
 
 
 # ----------------------------------------------------------------------------- the decisions
@@ -35,6 +36,8 @@ def unknown_account(name: str | None) -> UnknownAccount:
 
 
 def check_actor(actor: object) -> None:
+    from .types import Actor  # loaded once a store call has an actor to check; the quick listing has none
+
     if not isinstance(actor, Actor):
         raise TypeError("store methods take an Actor: resolve who is acting first (TokenStore.resolve_actor)")
 

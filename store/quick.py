@@ -3,9 +3,11 @@
 ``tokens list`` is a fresh process every time (and over SSH, every connection): importing
 SQLAlchemy and SQLModel costs several times what reading ten thousand rows does. For the common
 case — a SQLite file at the newest schema revision — this module reads the rows with the standard
-``sqlite3`` module, read-only, and builds the same :class:`~store.types.TokenInfo` values.
+``sqlite3`` module, read-only, and builds the same :class:`~store.types.TokenInfo` values — or, for
+``tokens list --json``, the same JSON text, written column by column without a value per token.
 
-Every decision about who may see what is :mod:`store.access`'s, as on the full path. Anything out
+Every decision about who may see what is :mod:`store.access`'s, as on the full path. Writing JSON
+imports neither SQLAlchemy nor the value types of :mod:`store.types`. Anything out
 of the ordinary — a server URL, a URI filename, a missing or unreadable file, a read-only folder,
 a schema that is not the newest (it may need an upgrade), any database error — answers ``None``,
 and the caller opens :class:`~store.store.TokenStore` as usual, so upgrades, warnings and messages
@@ -14,35 +16,48 @@ stay exactly as they are. Nothing here imports SQLAlchemy or SQLModel.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import sqlite3
-from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, date, datetime, timedelta
+from itertools import chain, repeat
+from json.encoder import encode_basestring as _quote
+from operator import eq, itemgetter
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from . import access
 from .errors import DatabaseError, StoreError
 from .paths import folder_warnings, resolve_target, tighten
-from .types import SCHEMA_HEAD, Actor, ActorVia, Scope, TokenInfo, as_utc
+from .constants import EXPIRES_SOON, SCHEMA_HEAD, SCOPE_VALUES
+from .usage import USAGE_DAYS, count_used
 
+if TYPE_CHECKING:
+    from .types import TokenInfo
+
+#: The columns of a token as :func:`_infos` reads them; the owner's name is the second.
 _COLUMNS = (
-    "SELECT t.id, o.name, t.label, t.scope, t.created_at, t.expires_at, t.last_used_at, t.revoked_at, r.name, "
+    "SELECT t.id, {owner}, t.label, t.scope, t.created_at, t.expires_at, t.last_used_at, t.revoked_at, r.name, "
     "t.note, t.databases, t.replaces_id, t.replaced_by_id, t.last_used_address, t.last_used_agent, t.usage_days "
-    "FROM token t JOIN account o ON o.id = t.account_id LEFT JOIN account r ON r.id = t.revoked_by_id"
+    "FROM token t {join}LEFT JOIN account r ON r.id = t.revoked_by_id"
 )
-_SCOPES = {scope.value: scope for scope in Scope}
 
 
-@dataclass
 class Listing:
     """What :func:`list_tokens` found: the warnings about where the database is kept (to show
-    first, as opening the store would), then either the actor and the tokens, or the refusal."""
+    first, as opening the store would), then either the account acting and its tokens — as
+    :class:`~store.types.TokenInfo` values, or as the JSON text ``tokens list --json`` prints —
+    or the refusal."""
 
-    warnings: list[str]
-    actor: Actor | None = None
-    tokens: list[TokenInfo] = field(default_factory=list)
-    error: StoreError | None = None
+    def __init__(self, warnings: list[str]) -> None:
+        self.warnings = warnings
+        self.account: str | None = None
+        self.tokens: list[TokenInfo] = []
+        #: With ``json_at``: the JSON objects, one a line, joined by ",\n" (no brackets).
+        self.json: str = ""
+        self.error: StoreError | None = None
 
 
 def list_tokens(
@@ -53,6 +68,7 @@ def list_tokens(
     all_accounts: bool = False,
     include_revoked: bool = False,
     busy_timeout: float = 5.0,
+    json_at: datetime | None = None,
 ) -> Listing | None:
     """The tokens ``tokens list`` shows, read straight from a current SQLite file, or ``None``
     when the full store must answer instead.
@@ -60,6 +76,8 @@ def list_tokens(
     ``login`` and ``account`` are resolved as :meth:`TokenStore.resolve_actor` does without
     creating anything; the listing is :meth:`TokenStore.list_tokens` (the actor's own tokens) or,
     with ``all_accounts``, every account's as :meth:`TokenStore.list_all_tokens` orders them.
+    With ``json_at``, the tokens come as JSON text instead (``json``): for each,
+    ``json.dumps(t.as_dict(json_at), ensure_ascii=False)``, one a line, made without a TokenInfo.
     """
     try:
         path = resolve_target(target)
@@ -89,7 +107,11 @@ def list_tokens(
             return None  # older (to upgrade), newer, or unversioned: the store says what to do
         listing = Listing(warnings)
         try:
-            listing.actor, listing.tokens = _read(connection, login, account, all_accounts, include_revoked)
+            listing.account, rows, names = _read(connection, login, account, all_accounts, include_revoked)
+            if json_at is None:
+                listing.tokens = _infos(rows, names)
+            else:
+                listing.json = _json(rows, names, json_at)
         except StoreError as exc:
             listing.error = exc
         return listing
@@ -106,33 +128,41 @@ def _account(connection: sqlite3.Connection, name: str) -> tuple[int, bool, obje
 
 def _read(
     connection: sqlite3.Connection, login: str, account: str | None, all_accounts: bool, include_revoked: bool
-) -> tuple[Actor, list[TokenInfo]]:
+) -> tuple[str, list[tuple], dict[int, str]]:  # type: ignore[type-arg]
+    """Who is acting (as :meth:`TokenStore.resolve_actor` decides it, creating nothing), their
+    tokens' rows in the store's order, and the names of the databases they are limited to."""
     wanted = account if account is not None else login
-    if wanted == login:
-        actor = Actor(login, ActorVia.LOGIN)
-    else:
+    if wanted != login:
         me = _account(connection, login)
         has_accounts = connection.execute("SELECT id FROM account LIMIT 1").fetchone() is not None
         if not access.may_act_as(me[1] if me else None, me is not None and me[2] is not None, has_accounts):
             raise access.act_as_refused(login, wanted)
-        actor = Actor(wanted, ActorVia.AS_ACCOUNT, person=login)
-    row = _account(connection, actor.account)
+    row = _account(connection, wanted)
     if row is None:
-        raise access.unknown_account(actor.account)
+        raise access.unknown_account(wanted)
     me_id, me_is_admin, disabled_at = row
-    access.check_enabled(actor.account, disabled_at)
+    access.check_enabled(wanted, disabled_at)
     where = "" if include_revoked else " AND t.revoked_at IS NULL"
+    # Newest first, ties by id: SQLite sorts by creation alone from its index, the ties (rare)
+    # are put in order here, which costs less than its sorting every row again.
     if all_accounts:
-        access.check_admin(actor.account, me_is_admin, access.SEE_EVERY_TOKEN)
-        query = f"{_COLUMNS} WHERE 1{where} ORDER BY t.created_at DESC, t.id DESC"
-        rows = connection.execute(query).fetchall()
+        access.check_admin(wanted, me_is_admin, access.SEE_EVERY_TOKEN)
+        query = _COLUMNS.format(owner="o.name", join="JOIN account o ON o.id = t.account_id ")
+        rows = connection.execute(f"{query} WHERE 1{where} ORDER BY t.created_at DESC").fetchall()
+        newest_id_first = True
     else:
-        query = f"{_COLUMNS} WHERE t.account_id = ?{where} ORDER BY t.created_at DESC, t.id"
-        rows = connection.execute(query, (me_id,)).fetchall()
+        query = _COLUMNS.format(owner="?", join="")
+        rows = connection.execute(f"{query} WHERE t.account_id = ?{where} ORDER BY t.created_at DESC",
+                                  (wanted, me_id)).fetchall()
+        newest_id_first = False
+    created = list(map(itemgetter(4), rows))
+    if any(map(eq, created, created[1:])):
+        rows.sort(key=itemgetter(0), reverse=newest_id_first)
+        rows.sort(key=itemgetter(4), reverse=True)  # stable: equal times keep the order by id
     names: dict[int, str] = {}
-    if any(r[10] for r in rows):
+    if any(map(itemgetter(10), rows)):
         names = dict(connection.execute("SELECT id, name FROM database").fetchall())
-    return actor, [_info(r, names) for r in rows]
+    return wanted, rows, names
 
 
 def _when(text: str | None) -> datetime | None:
@@ -143,21 +173,128 @@ def _when(text: str | None) -> datetime | None:
     try:
         return _parse(text + "+00:00")
     except ValueError:
+        from .types import as_utc
+
         return as_utc(_parse(text))
 
 
 _parse = datetime.fromisoformat
 
 
-def _info(row: tuple, names: dict[int, str]) -> TokenInfo:  # type: ignore[type-arg]
-    token_id, owner, label, scope, created, expires, used, revoked, revoked_by, *life = row
-    note, databases, replaces, replaced_by, address, agent, usage = life
-    # As lifecycle.enrich fills them in for the store's listing (its encoding: ",1,3,").
-    limited = None
-    if databases is not None:
-        ids = [int(part) for part in databases.strip(",").split(",") if part]
-        limited = tuple(sorted(names.get(i, f"#{i}") for i in ids))
-    return TokenInfo(
-        token_id, owner, label, _SCOPES[scope], _when(created), _when(expires), _when(used), _when(revoked),  # type: ignore[arg-type]
-        revoked_by, note, limited, replaces, replaced_by, address, agent, usage or 0,
+def _limited(databases: str | None, names: dict[int, str]) -> tuple[str, ...] | None:
+    """As lifecycle.enrich fills them in for the store's listing (its encoding: ",1,3,")."""
+    if databases is None:
+        return None
+    ids = [int(part) for part in databases.strip(",").split(",") if part]
+    return tuple(sorted(names.get(i, f"#{i}") for i in ids))
+
+
+def _infos(rows: list[tuple], names: dict[int, str]) -> list[TokenInfo]:  # type: ignore[type-arg]
+    """The rows as :class:`TokenInfo` values (the JSON listing needs none: the types load here)."""
+    from .types import Scope, TokenInfo
+
+    scopes = {scope.value: scope for scope in Scope}
+    infos = []
+    for row in rows:
+        token_id, owner, label, scope, created, expires, used, revoked, revoked_by, *life = row
+        note, databases, replaces, replaced_by, address, agent, usage = life
+        infos.append(TokenInfo(
+            token_id, owner, label, scopes[scope], _when(created), _when(expires), _when(used), _when(revoked),  # type: ignore[arg-type]
+            revoked_by, note, _limited(databases, names), replaces, replaced_by, address, agent, usage or 0,
+        ))
+    return infos
+
+
+#: The text SQLite keeps a time as (UTC, to the microsecond): ``2030-01-31 09:05:00.000000``. In
+#: this form, comparing the texts compares the times.
+_STORED = "%Y-%m-%d %H:%M:%S.%f"
+_TIME = r"[0-9]{4}-[0-9]{2}-[0-9]{2} (?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]\.[0-9]{6}"
+_all_stored = re.compile(rf"{_TIME}(?:\n{_TIME})*").fullmatch
+
+#: What goes around the values of a token's JSON object, in the order of TokenInfo.as_dict.
+_AROUND = (
+    '{"id": ', ', "account": ', ', "label": ', ', "scope": "', '", "created": ', ', "expires": ', ', "last_used": ',
+    ', "status": "', '", "revoked_at": ', ', "revoked_by": ', ', "note": ', ', "databases": ', ', "replaces": ',
+    ', "replaced_by": ', ', "last_used_from": {"address": ', ', "user_agent": ', '}, "days_used_last_30": ', "},\n",
+)
+
+
+def _json(rows: list[tuple], names: dict[int, str], now: datetime) -> str:  # type: ignore[type-arg]
+    """``json.dumps(info.as_dict(now), ensure_ascii=False)`` of each row, one a line, joined by
+    ",\n": the same keys in the same order, the same values, spacing and escapes. Written a
+    column at a time (texts through json's own string encoder, times turned into isoformat text
+    by string replacement), which costs a fraction of a value and a dict per token. Rows holding
+    anything out of the ordinary (a time written in another form, a value of another type) are
+    written through :class:`TokenInfo` and ``json.dumps`` themselves."""
+    if not rows:
+        return ""
+    try:
+        return _columns(rows, names, now)
+    except (ValueError, TypeError):
+        return ",\n".join(json.dumps(t.as_dict(now), ensure_ascii=False) for t in _infos(rows, names))
+
+
+def _columns(rows: list[tuple], names: dict[int, str], now: datetime) -> str:  # type: ignore[type-arg]
+    count = len(rows)
+    nulls = ["null"] * count
+    (ids, owners, labels, scopes, created, expires, used, revoked, revoked_by, notes, databases, replaces, replaced_by,
+     addresses, agents, usage) = (list(map(itemgetter(i), rows)) for i in range(16))
+    if not set(scopes) <= set(SCOPE_VALUES):
+        raise ValueError("a scope this release does not know")
+
+    def texts(column: list[str | None]) -> list[str]:
+        if column.count(None) == count:
+            return nulls
+        return ["null" if v is None else _quote(v) for v in column]
+
+    def times(column: list[str | None]) -> list[str]:
+        present = column if None not in column else [v for v in column if v is not None]
+        if not present:
+            return nulls
+        joined = "\n".join(present)
+        if not _all_stored(joined):
+            raise ValueError("a time not in the stored form")
+        for day in {v[:10] for v in present}:
+            date.fromisoformat(day)  # a day that does not exist is refused, as the store's reading refuses it
+        # "2030-01-31 09:05:00.000000" → "2030-01-31T09:05:00+00:00", as isoformat() writes it.
+        iso = ('"' + joined.replace(" ", "T").replace(".000000", "").replace("\n", '+00:00"\n"') + '+00:00"').split("\n")
+        if len(present) == count:
+            return iso
+        each = iter(iso)
+        return ["null" if v is None else next(each) for v in column]
+
+    now = now.astimezone(UTC)
+    now_text, soon_text = now.strftime(_STORED), (now + EXPIRES_SOON).strftime(_STORED)
+    status = [
+        "revoked" if r is not None else "active" if e is None or e > soon_text else "expired" if e <= now_text
+        else "expires soon"
+        for e, r in zip(expires, revoked)
+    ]
+    today, since = now.toordinal(), (now - _USAGE_WINDOW).strftime("%Y-%m-%d")
+    ages: dict[str, int] = {}
+    for v in used:
+        if v is not None and v >= since and v[:10] not in ages:
+            ages[v[:10]] = today - date.fromisoformat(v[:10]).toordinal()
+    used_days = [
+        "0" if v is None or v < since else str(count_used(bits or 0, ages[v[:10]]))
+        for v, bits in zip(used, usage)
+    ]
+    limited = nulls
+    if databases.count(None) != count:
+        limited = ["null" if d is None else json.dumps(list(_limited(d, names)), ensure_ascii=False)  # type: ignore[arg-type]
+                   for d in databases]
+    owner_texts = [_quote(owners[0])] * count if len(set(owners)) == 1 else list(map(_quote, owners))
+    columns = (
+        list(map(_quote, ids)), owner_texts, list(map(_quote, labels)), scopes, times(created), times(expires),
+        times(used), status, times(revoked), texts(revoked_by), texts(notes), limited, texts(replaces),
+        texts(replaced_by), texts(addresses), texts(agents), used_days,
     )
+    pieces = []
+    for around, column in zip(_AROUND, columns):
+        pieces += (repeat(around), column)
+    pieces.append(repeat(_AROUND[-1]))
+    return "".join(list(chain.from_iterable(zip(*pieces))))[:-2]
+
+
+#: Days of use older than this cannot count among the last 30 (one more day for the day's start).
+_USAGE_WINDOW = timedelta(days=USAGE_DAYS + 1)

@@ -10,8 +10,9 @@ import enum
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-#: A token whose expiry is this close is shown as "expires soon".
-EXPIRES_SOON = timedelta(days=7)
+# EXPIRES_SOON (how close an expiry reads "expires soon") and SCHEMA_HEAD (the newest schema
+# revision) are set in store.constants, which a short command can import without these types.
+from .constants import EXPIRES_SOON, SCHEMA_HEAD  # noqa: F401
 
 
 class Action(enum.StrEnum):
@@ -121,7 +122,9 @@ class TokenInfo:
 
     def use_count(self, now: datetime | None = None) -> int:
         """On how many of the last 30 days the token was used."""
-        return sum(self.days_used(now))
+        from .usage import use_count
+
+        return use_count(self.usage_days, self.last_used_at, now or utcnow())
 
     def status(self, now: datetime | None = None) -> TokenStatus:
         now = now or utcnow()
@@ -390,8 +393,7 @@ class TokenPage:
 
 #: What a database made before the schema was versioned is: it has the tables of this revision.
 FIRST_REVISION = "0001"
-#: The newest schema revision this release knows (``store/migrations/versions``; a test keeps the two in step).
-SCHEMA_HEAD = "0007"
+#: The newest schema revision this release knows is SCHEMA_HEAD, set in store/constants.py.
 
 
 class SchemaState(enum.StrEnum):

@@ -31,6 +31,22 @@ def after_use(bits: int, last_used: datetime | None, now: datetime) -> int:
     return ((((bits | 1) << shift) | 1)) & _MASK
 
 
+def count_used(bits: int, age: int) -> int:
+    """On how many of the last :data:`USAGE_DAYS` days the token was used, for a bitmap whose bit 0
+    is ``age`` days before today: ``sum(days_used(...))`` counted on the bits themselves."""
+    low, high = max(0, -age), min(USAGE_DAYS, USAGE_DAYS - age)
+    if high <= low:
+        return 0
+    return ((((bits | 1) & _MASK) >> low) & ((1 << (high - low)) - 1)).bit_count()
+
+
+def use_count(bits: int, last_used: datetime | None, now: datetime) -> int:
+    """On how many of the last :data:`USAGE_DAYS` days the token was used."""
+    if last_used is None:
+        return 0
+    return count_used(bits, _day(now) - _day(last_used))
+
+
 def days_used(bits: int, last_used: datetime | None, now: datetime) -> tuple[bool, ...]:
     """For each of the last :data:`USAGE_DAYS` days, oldest first and today last: was it used?
 

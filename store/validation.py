@@ -7,7 +7,6 @@ import unicodedata
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from .errors import InvalidAccount, InvalidExpiry, InvalidInput, InvalidLabel
-from .types import utcnow
 
 LABEL_MAX = 100
 ACCOUNT_MAX = 100
@@ -181,7 +180,10 @@ def parse_expiry(value: str | None, now: datetime | None = None, tz: tzinfo | No
     local one: the person choosing a date means their own calendar). ``None``/``never``/empty
     means no expiry.
     """
-    now = now or utcnow()
+    if now is None:
+        from .types import utcnow  # the value types are loaded only when a time is needed
+
+        now = utcnow()
     text = (value or "").strip().lower()
     if text in ("", "never", "none"):
         return None

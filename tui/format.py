@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING
 
-from store import Action, TokenInfo, strip_controls, utcnow
+import store
+
+if TYPE_CHECKING:
+    from store import Action, TokenInfo
 
 
 def safe(text: str) -> str:
     """User-typed text made safe for a terminal: control characters removed."""
-    return strip_controls(text)
+    return store.strip_controls(text)
 
 
 def when(moment: datetime | None, empty: str = "—") -> str:
@@ -38,7 +42,7 @@ def relative(moment: datetime | None, now: datetime | None = None, empty: str = 
     """``3 min ago``, ``in 5 days``: how far a moment is from now, roughly."""
     if moment is None:
         return empty
-    now = now or utcnow()
+    now = now or store.utcnow()
     seconds = (moment - now).total_seconds()
     future = seconds > 0
     seconds = abs(seconds)
@@ -68,7 +72,7 @@ def status(info: TokenInfo, now: datetime | None = None, *, short: bool = False,
     """
     from store import TokenStatus
 
-    now = now or utcnow()
+    now = now or store.utcnow()
     found = info.status(now)
     if found in (TokenStatus.ACTIVE, TokenStatus.EXPIRES_SOON) and info.replaced_by is not None:
         return "rotated" if short else f"rotated, stops {relative(info.expires_at, now)}"

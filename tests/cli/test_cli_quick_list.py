@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -179,3 +180,56 @@ def test_the_quick_listing_never_imports_the_database_layer(history) -> None:  #
     assert codes == [0, 0]
     assert "sqlite3" in loaded
     assert not {"sqlalchemy", "sqlmodel", "argon2", "alembic"} & set(loaded)
+
+
+def test_a_json_listing_loads_only_the_command_group_it_runs(history) -> None:  # type: ignore[no-untyped-def]
+    # A short command pays only for what it runs: not the other commands, not the value types
+    # (whose dataclasses are most of a listing's start-up), not the database layer.
+    script = textwrap.dedent(f"""
+        import io, json, sys
+        out = sys.stdout
+        sys.stdout = io.StringIO()
+        from tui.cli import main
+        code = main(["--db", {history!r}, "list", "--all", "--json"])
+        listed = sys.stdout.getvalue()
+        sys.stdout = out
+        print(json.dumps([code, len(json.loads(listed)), sorted(sys.modules)]))
+    """)
+    env = {**os.environ, "LOGNAME": "alice"}
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, env=env, check=False)
+    assert result.returncode == 0, result.stderr
+    code, count, loaded = json.loads(result.stdout.strip().splitlines()[-1])
+    assert (code, count) == (0, 6)
+    assert "tui.cli.tokens" in loaded and "store.quick" in loaded
+    assert not {"tui.cli.accounts", "tui.cli.ssh", "tui.cli.lifecycle", "store.types", "dataclasses"} & set(loaded)
+
+
+def test_the_scopes_a_quick_listing_knows_are_the_stores() -> None:
+    from store import Scope
+    from store.constants import SCOPE_VALUES
+
+    assert set(SCOPE_VALUES) == {scope.value for scope in Scope}
+
+
+def test_json_of_unusual_stored_values_is_what_the_store_prints(cli, history, spy, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # What an API server reported and a person typed may hold quotes, backslashes, control and
+    # line-separator characters; a time may have been written in another form by hand.
+    agent = 'say "hi" \\ \x1b[31m red\x00\u2028 ☕ \U0001f600'
+    with sqlite3.connect(history) as connection:
+        connection.execute("UPDATE token SET last_used_agent = ?, note = ? WHERE label = ?",
+                           (agent, "tab\there\nand there", "bob's server"))
+        connection.execute("UPDATE token SET last_used_at = '2021-01-02 03:04:05.5' WHERE label = ?", ("carol's",))
+    connection.close()
+    monkeypatch.setenv("LOGNAME", "alice")
+    argv = ("--db", history, "list", "--all-accounts", "--all", "--json")
+
+    fast = cli(*argv)
+    assert spy and spy[-1] is not None, "the quick path was not taken"
+    monkeypatch.setattr(quick, "list_tokens", lambda *a, **k: None)
+    full = cli(*argv)
+
+    assert fast == full
+    by_label = {t["label"]: t for t in fast.json}
+    assert by_label["bob's server"]["last_used_from"]["user_agent"] == agent
+    assert by_label["bob's server"]["note"] == "tab\there\nand there"
+    assert by_label["carol's"]["last_used"] == "2021-01-02T03:04:05.500000+00:00"

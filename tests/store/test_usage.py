@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from store import Actor, TokenStore
-from store.usage import USAGE_DAYS, after_use, days_used
+from store.usage import USAGE_DAYS, after_use, days_used, use_count
 
 
 def info(store: TokenStore, token_id: str):  # type: ignore[no-untyped-def]
@@ -87,3 +87,15 @@ def test_the_bitmap_keeps_exactly_the_days_of_use_within_the_window(uses) -> Non
     shown = days_used(bits, last, NOW)
     expected = tuple((80 - days_ago) in days for days_ago in range(USAGE_DAYS - 1, -1, -1))
     assert shown == expected
+
+
+@given(
+    bits=st.integers(min_value=0, max_value=(1 << 40) - 1),
+    last_used=st.datetimes(min_value=datetime(2000, 1, 2), max_value=datetime(2099, 12, 30), timezones=st.just(UTC)),
+    ahead=st.integers(min_value=-40 * 86400, max_value=60 * 86400),
+)
+def test_the_count_of_days_used_is_the_days_shown(bits: int, last_used: datetime, ahead: int) -> None:
+    # Listings count the days from the bitmap directly; the count must be what the days show.
+    now = last_used + timedelta(seconds=ahead)
+    assert use_count(bits, last_used, now) == sum(days_used(bits, last_used, now))
+    assert use_count(bits, None, now) == 0

@@ -9,7 +9,9 @@ inactive token, 2 an active token that is not allowed, 3 that it could not be ch
 64 a command line that cannot be understood.
 
 One module per command group registers its commands on the parser (``register``) and sets the
-function that runs each (``run``).
+function that runs each (``run``). A command line that names its command is read by a parser of
+that command's group alone, so a short command imports and builds only what it runs; ``--help``,
+no command, and any line that parser cannot read go to the parser of every command.
 """
 
 from __future__ import annotations
@@ -18,22 +20,37 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from importlib import import_module
+from typing import NoReturn
 
 import store
 from store import StoreError
 
-from . import accounts, audit, db, demo, lifecycle, ssh, tokens
 from .common import EXIT_FAIL, EXIT_OK, EXIT_USAGE, Parser, UsageError, add_common, err
 
-__all__ = ["build_parser", "main"]
+__all__ = ["build_parser", "main", "parse"]
 
 #: The commands ``--read-only`` allows (it is there for people who only look): these change nothing.
 #: Any other command, including one added later, is refused under it.
 READ_ONLY_COMMANDS = frozenset({"list", "verify", "lookup", "audit", "db status", "account list", "ssh keys"})
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = Parser(
+#: The command groups, in the order ``tokens --help`` lists them (a module of this package each).
+GROUPS = ("tokens", "lifecycle", "accounts", "audit", "ssh", "demo", "db")
+#: Which group registers each command.
+COMMANDS = {
+    "create": "tokens", "list": "tokens", "revoke": "tokens", "verify": "tokens", "lookup": "tokens",
+    "rotate": "lifecycle", "edit": "lifecycle", "policy": "lifecycle",
+    "account": "accounts", "grant": "accounts", "ungrant": "accounts",
+    "audit": "audit", "ssh": "ssh", "demo": "demo", "db": "db",
+}
+#: The options taken before the command, and whether each takes a value.
+_OPTIONS = {"--db": True, "--account": True, "--read-only": False, "--help": False}
+
+
+def build_parser(groups: Sequence[str] = GROUPS, parser_class: type[Parser] = Parser) -> argparse.ArgumentParser:
+    """The parser of the ``tokens`` command with the commands of ``groups`` (by default, all)."""
+    parser = parser_class(
         prog="tokens",
         description="Personal API tokens: create scoped tokens, see what they may do, revoke them at once. "
         "Run without a command to open the terminal app.",
@@ -47,15 +64,49 @@ def build_parser() -> argparse.ArgumentParser:
         help="open the app only to look: adding, revoking and every other change is hidden and refused",
     )
     parser.set_defaults(run=cmd_app)
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    tokens.register(commands)
-    lifecycle.register(commands)
-    accounts.register(commands)
-    audit.register(commands)
-    ssh.register(commands)
-    demo.register(commands)
-    db.register(commands)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=parser_class)
+    for group in groups:
+        import_module(f"{__name__}.{group}").register(commands)
     return parser
+
+
+class _Unsure(Exception):
+    """The parser of one group could not read the command line: the full parser will say why."""
+
+
+class _OneGroupParser(Parser):
+    def error(self, message: str) -> NoReturn:
+        raise _Unsure(message)
+
+
+def _groups_needed(argv: Sequence[str]) -> tuple[str, ...] | None:
+    """The command group the command line names, ``()`` when it names no command (the app), or
+    ``None`` when it asks for help or cannot be read this simply. The options before the command
+    are read as argparse reads them, abbreviations included."""
+    words = iter(argv)
+    for word in words:
+        if word in COMMANDS:
+            return (COMMANDS[word],)
+        name, equals, _ = word.partition("=")
+        found = [option for option in _OPTIONS if option.startswith(name)] if name.startswith("--") else []
+        if len(found) != 1 or found[0] == "--help" or (equals and not _OPTIONS[found[0]]):
+            return None
+        if _OPTIONS[found[0]] and not equals and next(words, None) is None:
+            return None
+    return ()
+
+
+def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Read the command line: with the named command's group alone when that reads it, else (and
+    for help and every error message) with the parser of every command."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    groups = _groups_needed(argv)
+    if groups is not None:
+        try:
+            return build_parser(groups, _OneGroupParser).parse_args(argv)
+        except _Unsure:
+            pass
+    return build_parser().parse_args(argv)
 
 
 def cmd_app(args: argparse.Namespace) -> int:
@@ -70,7 +121,7 @@ def cmd_app(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = parse(argv)
     action = next((getattr(args, name) for name in ("account_command", "db_command", "ssh_command")
                    if getattr(args, name, None)), None)
     command = " ".join(filter(None, (getattr(args, "command", None), action)))

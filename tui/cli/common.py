@@ -42,15 +42,24 @@ class Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
+class _DefaultPath:
+    """The default database file, worked out when a help text shows it (finding it imports
+    platformdirs, which a command given ``--db`` has no other use for)."""
+
+    def __str__(self) -> str:
+        return str(store.default_db_path())
+
+
 def add_common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     """``--db`` and ``--account``, accepted before and after the command name."""
     default = argparse.SUPPRESS if suppress else None
-    parser.add_argument(
+    db = parser.add_argument(
         "--db",
         metavar="PATH_OR_URL",
         default=default,
-        help=f"SQLite file or database URL (default: ${store.ENV_DB}, else {store.default_db_path()})",
+        help=f"SQLite file or database URL (default: ${store.ENV_DB}, else %(default_path)s)",
     )
+    db.default_path = _DefaultPath()  # type: ignore[attr-defined]  # argparse fills in %(…)s from the action
     parser.add_argument(
         "--account",
         metavar="NAME",

@@ -6,11 +6,11 @@ import argparse
 import json
 import re
 import sys
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import store
-from store import Scope, StoreError
+from store import StoreError
 
 from .. import defaults
 from .. import format as fmt
@@ -135,7 +135,7 @@ def _days(text: str) -> int:
 def cmd_create(args: argparse.Namespace) -> int:
     try:
         # Values that can be judged from the command line alone: a bad one is a usage error (64).
-        scope = Scope.parse(args.scope)
+        scope = store.Scope.parse(args.scope)
         expires_at = store.parse_expiry(args.expires)
         label = store.validate_label(args.label)
     except store.InvalidInput as exc:
@@ -157,10 +157,13 @@ def cmd_create(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     if args.expiring is not None:
         return _list_expiring(args)
-    tokens, account = _listing(args)
-    now = store.utcnow()
+    now = datetime.now(UTC)  # store.utcnow(), without loading the value types a JSON listing does without
+    tokens, account = _listing(args, json_at=now if args.json else None)
     if args.json:
-        sys.stdout.write(_json_lines([t.as_dict(now) for t in tokens]))
+        if isinstance(tokens, str):  # already JSON, one object a line
+            sys.stdout.write(f"[\n{tokens}\n]\n" if tokens else "[]\n")
+        else:
+            sys.stdout.write(_json_lines([t.as_dict(now) for t in tokens]))
         return EXIT_OK
     if not tokens:
         hint = "" if args.show_revoked else " (revoked ones are hidden; leave out --hide-revoked to see them)"
@@ -181,12 +184,14 @@ def _json_lines(items: list[dict[str, object]]) -> str:
     return "[\n" + text[1:-1].replace('}, {"id": ', '},\n{"id": ') + "\n]\n"
 
 
-def _listing(args: argparse.Namespace) -> tuple[list[store.TokenInfo], str]:
+def _listing(args: argparse.Namespace, *, json_at: datetime | None = None) -> tuple[list | str, str]:  # type: ignore[type-arg]
     """The tokens to list, and whose. A current SQLite file is read directly (no database layer
-    to import: most of the cost of a short command); anything else goes through the store."""
+    to import: most of the cost of a short command); anything else goes through the store.
+    With ``json_at``, a direct read gives the tokens as JSON text already: the objects of their
+    ``as_dict(json_at)``, one a line."""
     if getattr(args, "ssh_actor", None) is None:
         found = store.quick_list_tokens(args.db, args.login, args.account, all_accounts=args.all_accounts,
-                                        include_revoked=args.show_revoked)
+                                        include_revoked=args.show_revoked, json_at=json_at)
         if found is not None:
             for warning in found.warnings:
                 err(f"warning: {warning}")
@@ -197,8 +202,8 @@ def _listing(args: argparse.Namespace) -> tuple[list[store.TokenInfo], str]:
                 if args.all_accounts:
                     raise
                 return [], args.account or args.login  # listing creates nothing: no account, no tokens
-            assert found.actor is not None
-            return found.tokens, found.actor.account
+            assert found.account is not None
+            return (found.tokens if json_at is None else found.json), found.account
     with open_store(args) as db:
         actor = resolve_actor(db, args, create=False)
         if args.all_accounts:
