@@ -21,7 +21,7 @@ import os
 import re
 import sqlite3
 from datetime import UTC, date, datetime, timedelta
-from itertools import chain, repeat
+from itertools import repeat
 from json.encoder import encode_basestring as _quote
 from operator import eq, itemgetter
 from pathlib import Path
@@ -35,6 +35,8 @@ from .constants import EXPIRES_SOON, SCHEMA_HEAD, SCOPE_VALUES
 from .usage import USAGE_DAYS, count_used
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from .types import TokenInfo
 
 #: The columns of a token as :func:`_infos` reads them; the owner's name is the second.
@@ -236,21 +238,21 @@ def _json(rows: list[tuple], names: dict[int, str], now: datetime) -> str:  # ty
 
 def _columns(rows: list[tuple], names: dict[int, str], now: datetime) -> str:  # type: ignore[type-arg]
     count = len(rows)
-    nulls = ["null"] * count
     (ids, owners, labels, scopes, created, expires, used, revoked, revoked_by, notes, databases, replaces, replaced_by,
-     addresses, agents, usage) = (list(map(itemgetter(i), rows)) for i in range(16))
+     addresses, agents, usage) = zip(*rows)
     if not set(scopes) <= set(SCOPE_VALUES):
         raise ValueError("a scope this release does not know")
 
-    def texts(column: list[str | None]) -> list[str]:
+    # A column is the JSON text of each token's value, or one text when every token has the same.
+    def texts(column: Sequence[str | None]) -> Sequence[str] | str:
         if column.count(None) == count:
-            return nulls
+            return "null"
         return ["null" if v is None else _quote(v) for v in column]
 
-    def times(column: list[str | None]) -> list[str]:
+    def times(column: Sequence[str | None]) -> Sequence[str] | str:
         present = column if None not in column else [v for v in column if v is not None]
         if not present:
-            return nulls
+            return "null"
         joined = "\n".join(present)
         if not _all_stored(joined):
             raise ValueError("a time not in the stored form")
@@ -270,30 +272,49 @@ def _columns(rows: list[tuple], names: dict[int, str], now: datetime) -> str:  #
         else "expires soon"
         for e, r in zip(expires, revoked)
     ]
+    # Days of use: a count for each (bitmap, day) met, not for each token (many share both).
     today, since = now.toordinal(), (now - _USAGE_WINDOW).strftime("%Y-%m-%d")
-    ages: dict[str, int] = {}
-    for v in used:
-        if v is not None and v >= since and v[:10] not in ages:
-            ages[v[:10]] = today - date.fromisoformat(v[:10]).toordinal()
-    used_days = [
-        "0" if v is None or v < since else str(count_used(bits or 0, ages[v[:10]]))
-        for v, bits in zip(used, usage)
-    ]
-    limited = nulls
+    counts: dict[tuple[int | None, str], str] = {}
+    used_days = []
+    for v, bits in zip(used, usage):
+        if v is None or v < since:
+            used_days.append("0")
+            continue
+        key = (bits, v[:10])
+        text = counts.get(key)
+        if text is None:
+            text = counts[key] = str(count_used(bits or 0, today - date.fromisoformat(v[:10]).toordinal()))
+        used_days.append(text)
+    limited: Sequence[str] | str = "null"
     if databases.count(None) != count:
         limited = ["null" if d is None else json.dumps(list(_limited(d, names)), ensure_ascii=False)  # type: ignore[arg-type]
                    for d in databases]
-    owner_texts = [_quote(owners[0])] * count if len(set(owners)) == 1 else list(map(_quote, owners))
+    owner_texts = _quote(owners[0]) if len(set(owners)) == 1 else list(map(_quote, owners))
     columns = (
         list(map(_quote, ids)), owner_texts, list(map(_quote, labels)), scopes, times(created), times(expires),
         times(used), status, times(revoked), texts(revoked_by), texts(notes), limited, texts(replaces),
         texts(replaced_by), texts(addresses), texts(agents), used_days,
     )
-    pieces = []
+    # Each token's line is the same fixed texts (a column of one text among them) between the
+    # columns that vary: laid side by side in one list by slice assignment, which costs a fraction
+    # of zipping the columns together, and joined once.
+    fixed, varying = [""], []
     for around, column in zip(_AROUND, columns):
-        pieces += (repeat(around), column)
-    pieces.append(repeat(_AROUND[-1]))
-    return "".join(list(chain.from_iterable(zip(*pieces))))[:-2]
+        fixed[-1] += around
+        if isinstance(column, str):
+            fixed[-1] += column
+        else:
+            varying.append(column)
+            fixed.append("")
+    fixed[-1] += _AROUND[-1]
+    width = len(fixed) + len(varying)
+    lines = [""] * (count * width)
+    for n, text in enumerate(fixed):
+        lines[2 * n::width] = repeat(text, count)
+    for n, column in enumerate(varying):
+        lines[2 * n + 1::width] = column
+    lines[-1] = fixed[-1][:-2]  # no ",\n" after the last
+    return "".join(lines)
 
 
 #: Days of use older than this cannot count among the last 30 (one more day for the day's start).
