@@ -211,7 +211,9 @@ def _infos(rows: list[tuple], names: dict[int, str]) -> list[TokenInfo]:  # type
 #: this form, comparing the texts compares the times.
 _STORED = "%Y-%m-%d %H:%M:%S.%f"
 _TIME = r"[0-9]{4}-[0-9]{2}-[0-9]{2} (?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]\.[0-9]{6}"
-_all_stored = re.compile(rf"{_TIME}(?:\n{_TIME})*").fullmatch
+#: Possessive (``*+``): a line once read is never given back, so the engine keeps no way back
+#: through ten thousand lines (which costs milliseconds the first time in a process).
+_all_stored = re.compile(rf"{_TIME}(?:\n{_TIME})*+").fullmatch
 
 #: What goes around the values of a token's JSON object, in the order of TokenInfo.as_dict.
 _AROUND = (
