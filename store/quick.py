@@ -25,7 +25,6 @@ from itertools import repeat
 from json.encoder import encode_basestring as _quote
 from operator import eq, itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from . import access
@@ -34,6 +33,7 @@ from .paths import folder_warnings, resolve_target, tighten
 from .constants import EXPIRES_SOON, SCHEMA_HEAD, SCOPE_VALUES
 from .usage import USAGE_DAYS, count_used
 
+TYPE_CHECKING = False  # typing itself is not loaded: a short command has no use for it
 if TYPE_CHECKING:
     from collections.abc import Sequence
 

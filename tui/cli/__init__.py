@@ -19,14 +19,17 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
 from importlib import import_module
-from typing import NoReturn
 
 import store
 from store import StoreError
 
 from .common import EXIT_FAIL, EXIT_OK, EXIT_USAGE, Parser, UsageError, add_common, err
+
+TYPE_CHECKING = False  # typing itself is not loaded: a short command has no use for it
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import NoReturn
 
 __all__ = ["build_parser", "main", "parse"]
 

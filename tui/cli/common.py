@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import re
 import sys
-from typing import TYPE_CHECKING, NoReturn
 
 import store
 
 from .. import format as fmt
 
+TYPE_CHECKING = False  # typing itself is not loaded: a short command has no use for it
 if TYPE_CHECKING:
+    from typing import NoReturn
+
     from store import Actor, TokenStore
 
 EXIT_OK = 0
@@ -87,6 +88,8 @@ def read_token_from_stdin() -> str:
     if sys.stdin is None:
         return ""
     if stdin_is_terminal():
+        import getpass
+
         return getpass.getpass("Token (input hidden): ")
     return sys.stdin.readline(4096)
 

@@ -7,7 +7,6 @@ import json
 import re
 import sys
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 import store
 from store import StoreError
@@ -29,6 +28,7 @@ from .common import (
     stdin_is_terminal,
 )
 
+TYPE_CHECKING = False  # typing itself is not loaded: a short command has no use for it
 if TYPE_CHECKING:
     from store import TokenStore
 
