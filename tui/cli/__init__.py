@@ -67,7 +67,8 @@ def build_parser(groups: Sequence[str] = GROUPS, parser_class: type[Parser] = Pa
         help="open the app only to look: adding, revoking and every other change is hidden and refused",
     )
     parser.set_defaults(run=cmd_app)
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=parser_class)
+    # The commands' usage lines start "tokens": argparse would lay out a usage line to learn that.
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=parser_class, prog=parser.prog)
     for group in groups:
         import_module(f"{__name__}.{group}").register(commands)
     return parser

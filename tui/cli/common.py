@@ -32,7 +32,30 @@ class UsageError(Exception):
 _TOKEN_LIKE = re.compile(r"tkn_[0-9A-Za-z]+")
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's own help layout, made ready only when it lays text out. argparse makes a
+    formatter for every option it is given, only to check the option's value name; making one
+    measures the terminal, which imports shutil (and the compression modules shutil imports): a
+    cost every command paid, though only help and error messages use the measure."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        self.__dict__["_made_with"] = (args, kwargs)
+
+    def __getattr__(self, name: str) -> object:
+        if name.startswith("__") or "_made_with" not in self.__dict__:
+            raise AttributeError(name)
+        made_with = self.__dict__.pop("_made_with")
+        given = dict(self.__dict__)  # anything argparse set on it meanwhile stays as it set it
+        super().__init__(*made_with[0], **made_with[1])  # type: ignore[arg-type]
+        self.__dict__.update(given)
+        return getattr(self, name)
+
+
 class Parser(argparse.ArgumentParser):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
     def error(self, message: str) -> NoReturn:
         # A secret typed on the command line is already in the shell history; do not also copy it
         # into a terminal scrollback or a CI log.
