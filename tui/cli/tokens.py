@@ -161,7 +161,9 @@ def cmd_list(args: argparse.Namespace) -> int:
     tokens, account = _listing(args, json_at=now if args.json else None)
     if args.json:
         if isinstance(tokens, str):  # already JSON, one object a line
-            sys.stdout.write(f"[\n{tokens}\n]\n" if tokens else "[]\n")
+            # In three writes: the brackets put around the text would copy all of it once more.
+            for text in ("[\n", tokens, "\n]\n") if tokens else ("[]\n",):
+                sys.stdout.write(text)
         else:
             sys.stdout.write(_json_lines([t.as_dict(now) for t in tokens]))
         return EXIT_OK
