@@ -16,6 +16,7 @@ stay exactly as they are. Nothing here imports SQLAlchemy or SQLModel.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
@@ -108,6 +109,11 @@ def list_tokens(
         if connection.execute("SELECT version_num FROM alembic_version").fetchall() != [(SCHEMA_HEAD,)]:
             return None  # older (to upgrade), newer, or unversioned: the store says what to do
         listing = Listing(warnings)
+        # Reading makes tens of thousands of rows, values and texts, none of which can be part of
+        # a reference cycle: the cycle collector would walk them again and again as they are made
+        # (about 4 ms at 10,000 tokens) to find nothing. It is paused for the reading alone.
+        collecting = gc.isenabled()
+        gc.disable()
         try:
             listing.account, rows, names = _read(connection, login, account, all_accounts, include_revoked)
             if json_at is None:
@@ -116,6 +122,9 @@ def list_tokens(
                 listing.json = _json(rows, names, json_at)
         except StoreError as exc:
             listing.error = exc
+        finally:
+            if collecting:
+                gc.enable()
         return listing
     except (sqlite3.Error, ValueError, TypeError, KeyError):
         return None
