@@ -15,11 +15,12 @@ they run, so the decisions themselves cost no database layer.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from .errors import AccountDisabled, NotAllowed, UnknownAccount
 
+TYPE_CHECKING = False  # typing itself is not loaded: a short command has no use for it
 if TYPE_CHECKING:
+    from typing import Any
+
     from sqlalchemy.engine import Connection, Row
 
     from .types import Actor

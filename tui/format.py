@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from typing import TYPE_CHECKING
-
 import store
 
+TYPE_CHECKING = False  # typing itself is not loaded: a short command has no use for it
 if TYPE_CHECKING:
     from store import Action, TokenInfo
 

@@ -19,14 +19,17 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
 from importlib import import_module
-from typing import NoReturn
 
 import store
 from store import StoreError
 
 from .common import EXIT_FAIL, EXIT_OK, EXIT_USAGE, Parser, UsageError, add_common, err
+
+TYPE_CHECKING = False  # typing itself is not loaded: a short command has no use for it
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import NoReturn
 
 __all__ = ["build_parser", "main", "parse"]
 
@@ -64,7 +67,8 @@ def build_parser(groups: Sequence[str] = GROUPS, parser_class: type[Parser] = Pa
         help="open the app only to look: adding, revoking and every other change is hidden and refused",
     )
     parser.set_defaults(run=cmd_app)
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=parser_class)
+    # The commands' usage lines start "tokens": argparse would lay out a usage line to learn that.
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=parser_class, prog=parser.prog)
     for group in groups:
         import_module(f"{__name__}.{group}").register(commands)
     return parser

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import re
 import sys
-from typing import TYPE_CHECKING, NoReturn
 
 import store
 
 from .. import format as fmt
 
+TYPE_CHECKING = False  # typing itself is not loaded: a short command has no use for it
 if TYPE_CHECKING:
+    from typing import NoReturn
+
     from store import Actor, TokenStore
 
 EXIT_OK = 0
@@ -31,7 +32,30 @@ class UsageError(Exception):
 _TOKEN_LIKE = re.compile(r"tkn_[0-9A-Za-z]+")
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's own help layout, made ready only when it lays text out. argparse makes a
+    formatter for every option it is given, only to check the option's value name; making one
+    measures the terminal, which imports shutil (and the compression modules shutil imports): a
+    cost every command paid, though only help and error messages use the measure."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        self.__dict__["_made_with"] = (args, kwargs)
+
+    def __getattr__(self, name: str) -> object:
+        if name.startswith("__") or "_made_with" not in self.__dict__:
+            raise AttributeError(name)
+        made_with = self.__dict__.pop("_made_with")
+        given = dict(self.__dict__)  # anything argparse set on it meanwhile stays as it set it
+        super().__init__(*made_with[0], **made_with[1])  # type: ignore[arg-type]
+        self.__dict__.update(given)
+        return getattr(self, name)
+
+
 class Parser(argparse.ArgumentParser):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
     def error(self, message: str) -> NoReturn:
         # A secret typed on the command line is already in the shell history; do not also copy it
         # into a terminal scrollback or a CI log.
@@ -87,6 +111,8 @@ def read_token_from_stdin() -> str:
     if sys.stdin is None:
         return ""
     if stdin_is_terminal():
+        import getpass
+
         return getpass.getpass("Token (input hidden): ")
     return sys.stdin.readline(4096)
 

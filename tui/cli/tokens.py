@@ -7,7 +7,6 @@ import json
 import re
 import sys
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 import store
 from store import StoreError
@@ -29,7 +28,10 @@ from .common import (
     stdin_is_terminal,
 )
 
+TYPE_CHECKING = False  # typing itself is not loaded: a short command has no use for it
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from store import TokenStore
 
 
@@ -160,10 +162,17 @@ def cmd_list(args: argparse.Namespace) -> int:
     now = datetime.now(UTC)  # store.utcnow(), without loading the value types a JSON listing does without
     tokens, account = _listing(args, json_at=now if args.json else None)
     if args.json:
-        if isinstance(tokens, str):  # already JSON, one object a line
-            sys.stdout.write(f"[\n{tokens}\n]\n" if tokens else "[]\n")
-        else:
+        if isinstance(tokens, list):
             sys.stdout.write(_json_lines([t.as_dict(now) for t in tokens]))
+        else:  # already JSON, one object a line, in parts
+            first = next(tokens, None)
+            if first is None:
+                sys.stdout.write("[]\n")
+            else:
+                sys.stdout.write("[\n" + first)
+                for part in tokens:
+                    sys.stdout.write(part)
+                sys.stdout.write("\n]\n")
         return EXIT_OK
     if not tokens:
         hint = "" if args.show_revoked else " (revoked ones are hidden; leave out --hide-revoked to see them)"
@@ -184,11 +193,11 @@ def _json_lines(items: list[dict[str, object]]) -> str:
     return "[\n" + text[1:-1].replace('}, {"id": ', '},\n{"id": ') + "\n]\n"
 
 
-def _listing(args: argparse.Namespace, *, json_at: datetime | None = None) -> tuple[list | str, str]:  # type: ignore[type-arg]
+def _listing(args: argparse.Namespace, *, json_at: datetime | None = None) -> tuple[list | Iterator[str], str]:  # type: ignore[type-arg]
     """The tokens to list, and whose. A current SQLite file is read directly (no database layer
     to import: most of the cost of a short command); anything else goes through the store.
     With ``json_at``, a direct read gives the tokens as JSON text already: the objects of their
-    ``as_dict(json_at)``, one a line."""
+    ``as_dict(json_at)``, one a line, in parts to write one after the other."""
     if getattr(args, "ssh_actor", None) is None:
         found = store.quick_list_tokens(args.db, args.login, args.account, all_accounts=args.all_accounts,
                                         include_revoked=args.show_revoked, json_at=json_at)
