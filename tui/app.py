@@ -160,6 +160,9 @@ class TokensApp(App[None]):
             # Without its watcher for now: Textual runs it once at start-up anyway, and running it
             # here as well would parse all the app's CSS a second time before the first frame.
             self.set_reactive(App.theme, config.theme)
+            # The theme's colours go into the stylesheet before anything is styled, so the first
+            # screen is styled once, in its colours (see SectionScreen).
+            self.stylesheet.set_variables(self.get_css_variables())
 
     def _tell_config_problems(self, problems: tuple[str, ...]) -> None:
         if problems:
