@@ -486,6 +486,7 @@ def _allows_screenshot(screen: Screen) -> bool:
 
 def _preload_dialogs() -> None:
     from .screens import add_token, confirm_revoke, confirm_rotate, edit_token, reveal_secret  # noqa: F401
+    from .widgets import usage  # noqa: F401  (the detail panel's usage line, made with the first token)
 
     # Textual loads its widgets lazily too; make sure those the reveal draws are loaded.
     from textual.widgets import Button, Footer, Static  # noqa: F401
