@@ -33,7 +33,6 @@ from .config import Config
 from .read_only import REFUSAL as READ_ONLY_REFUSAL
 from .messages import DataChanged, StoreFailed, StoreOpened, TokenRevoked
 from .screens.my_tokens import MyTokensScreen
-from .screens.profile import ProfileScreen
 from .widgets.sidebar import ADMIN_PAGES
 
 if TYPE_CHECKING:
@@ -48,6 +47,12 @@ POLL_SECONDS = 1.0
 ADMIN_SECTIONS = frozenset(key for key, _ in ADMIN_PAGES)
 #: Actions only administrators may take, wherever they are called from.
 ADMIN_ACTIONS = frozenset({"check_token"})
+
+
+def _profile() -> Screen:
+    from .screens.profile import ProfileScreen
+
+    return ProfileScreen()
 
 
 def _all_tokens() -> Screen:
@@ -88,8 +93,8 @@ class TokensApp(App[None]):
 
     MODES: ClassVar[dict[str, str | Callable[[], Screen]]] = {
         "tokens": MyTokensScreen,
-        "profile": ProfileScreen,
-        # The administrators' screens are imported when first shown.
+        # The other sections are imported when first shown.
+        "profile": _profile,
         "all": _all_tokens,
         "accounts": _accounts,
         "audit": _audit_log,
