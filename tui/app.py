@@ -33,7 +33,6 @@ from .config import Config
 from .read_only import REFUSAL as READ_ONLY_REFUSAL
 from .messages import DataChanged, StoreFailed, StoreOpened, TokenRevoked
 from .screens.my_tokens import MyTokensScreen
-from .screens.profile import ProfileScreen
 from .widgets.sidebar import ADMIN_PAGES
 
 if TYPE_CHECKING:
@@ -48,6 +47,12 @@ POLL_SECONDS = 1.0
 ADMIN_SECTIONS = frozenset(key for key, _ in ADMIN_PAGES)
 #: Actions only administrators may take, wherever they are called from.
 ADMIN_ACTIONS = frozenset({"check_token"})
+
+
+def _profile() -> Screen:
+    from .screens.profile import ProfileScreen
+
+    return ProfileScreen()
 
 
 def _all_tokens() -> Screen:
@@ -88,8 +93,8 @@ class TokensApp(App[None]):
 
     MODES: ClassVar[dict[str, str | Callable[[], Screen]]] = {
         "tokens": MyTokensScreen,
-        "profile": ProfileScreen,
-        # The administrators' screens are imported when first shown.
+        # The other sections are imported when first shown.
+        "profile": _profile,
         "all": _all_tokens,
         "accounts": _accounts,
         "audit": _audit_log,
@@ -160,6 +165,9 @@ class TokensApp(App[None]):
             # Without its watcher for now: Textual runs it once at start-up anyway, and running it
             # here as well would parse all the app's CSS a second time before the first frame.
             self.set_reactive(App.theme, config.theme)
+            # The theme's colours go into the stylesheet before anything is styled, so the first
+            # screen is styled once, in its colours (see SectionScreen).
+            self.stylesheet.set_variables(self.get_css_variables())
 
     def _tell_config_problems(self, problems: tuple[str, ...]) -> None:
         if problems:
@@ -483,6 +491,7 @@ def _allows_screenshot(screen: Screen) -> bool:
 
 def _preload_dialogs() -> None:
     from .screens import add_token, confirm_revoke, confirm_rotate, edit_token, reveal_secret  # noqa: F401
+    from .widgets import usage  # noqa: F401  (the detail panel's usage line, made with the first token)
 
     # Textual loads its widgets lazily too; make sure those the reveal draws are loaded.
     from textual.widgets import Button, Footer, Static  # noqa: F401

@@ -1,9 +1,15 @@
-"""Messages that workers send back to the app. Workers never touch widgets themselves."""
+"""Messages that workers send back to the app. Workers never touch widgets themselves.
+
+The messages are plain classes rather than dataclasses: this module is imported before the first
+frame, where making each dataclass (it writes and compiles its methods) costs more than the rest of
+the module.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
 from textual.message import Message
 
@@ -24,79 +30,113 @@ class AddTokenRequest:
     note: str | None = None
 
 
-@dataclass
-class StoreOpened(Message):
+class _Message(Message):
+    """A message whose repr names its fields."""
+
+    _FIELDS: ClassVar[tuple[str, ...]] = ()
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._FIELDS)
+        return f"{type(self).__name__}({shown})"
+
+
+class StoreOpened(_Message):
     """The database is open and who is acting is known."""
 
-    location: str
-    actor: Actor
-    is_admin: bool
+    _FIELDS = ("location", "actor", "is_admin")
+
+    def __init__(self, location: str, actor: Actor, is_admin: bool) -> None:
+        super().__init__()
+        self.location = location
+        self.actor = actor
+        self.is_admin = is_admin
 
     @property
     def account(self) -> str:
         return self.actor.account
 
 
-@dataclass
-class DataChanged(Message):
+class DataChanged(_Message):
     """Someone (this app, another one, the command line, another host) committed a change."""
 
-    is_admin: bool
+    _FIELDS = ("is_admin",)
+
+    def __init__(self, is_admin: bool) -> None:
+        super().__init__()
+        self.is_admin = is_admin
 
 
-@dataclass
-class TokensLoaded(Message):
+class TokensLoaded(_Message):
     """A fresh read of the account's tokens and of what the account may do on each form."""
 
-    tokens: list[TokenInfo]
-    access: list[FormAccess]
-    select_id: str | None = None
-    #: The administrators' lifetime policy, which the add dialog keeps to.
-    policy: LifetimePolicy | None = None
+    _FIELDS = ("tokens", "access", "select_id", "policy")
+
+    def __init__(self, tokens: list[TokenInfo], access: list[FormAccess], select_id: str | None = None,
+                 policy: LifetimePolicy | None = None) -> None:
+        super().__init__()
+        self.tokens = tokens
+        self.access = access
+        self.select_id = select_id
+        #: The administrators' lifetime policy, which the add dialog keeps to.
+        self.policy = policy
 
 
-@dataclass
 class TokenCreated(Message):
     """A token was created. The only message that carries a secret; it is shown once and dropped."""
 
-    new: NewToken
+    def __init__(self, new: NewToken) -> None:
+        super().__init__()
+        self.new = new
 
     def __repr__(self) -> str:
         return f"TokenCreated(id={self.new.info.id!r})"
 
 
-@dataclass
-class AddRefused(Message):
+class AddRefused(_Message):
     """The store refused the new token's input; the add form opens again with the reason."""
 
-    request: AddTokenRequest
-    reason: str
+    _FIELDS = ("request", "reason")
+
+    def __init__(self, request: AddTokenRequest, reason: str) -> None:
+        super().__init__()
+        self.request = request
+        self.reason = reason
 
 
-@dataclass
-class TokenRevoked(Message):
-    info: TokenInfo
+class TokenRevoked(_Message):
+    _FIELDS = ("info",)
+
+    def __init__(self, info: TokenInfo) -> None:
+        super().__init__()
+        self.info = info
 
 
-@dataclass
-class StoreFailed(Message):
+class StoreFailed(_Message):
     """A store call failed: what the user was doing, and why, in one line."""
 
-    doing: str
-    reason: str
+    _FIELDS = ("doing", "reason")
+
+    def __init__(self, doing: str, reason: str) -> None:
+        super().__init__()
+        self.doing = doing
+        self.reason = reason
 
 
-@dataclass
 class TokenRotated(Message):
     """A token was rotated: carries the new token's secret, shown once and dropped."""
 
-    new: NewToken
-    old_id: str
+    def __init__(self, new: NewToken, old_id: str) -> None:
+        super().__init__()
+        self.new = new
+        self.old_id = old_id
 
     def __repr__(self) -> str:
         return f"TokenRotated(id={self.new.info.id!r}, old_id={self.old_id!r})"
 
 
-@dataclass
-class TokenEdited(Message):
-    info: TokenInfo
+class TokenEdited(_Message):
+    _FIELDS = ("info",)
+
+    def __init__(self, info: TokenInfo) -> None:
+        super().__init__()
+        self.info = info

@@ -1,14 +1,19 @@
-"""The two places where the app relies on Textual internals, each behind one small function.
+"""The three places where the app relies on Textual internals, each behind one small function.
 
-Textual offers no public way to move a RadioSet's highlight (only to press a button) nor to
-forget the text the app last copied. ``tests/tui/test_textual_private.py`` fails as soon as a
-Textual release changes either, so an upgrade cannot quietly break them.
+Textual offers no public way to move a RadioSet's highlight (only to press a button), to forget
+the text the app last copied, nor to say that a screen just made needs no second styling pass.
+``tests/tui/test_textual_private.py`` fails as soon as a Textual release changes any of them, so
+an upgrade cannot quietly break them.
 """
 
 from __future__ import annotations
 
-from textual.app import App
-from textual.widgets import RadioSet
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported by every section screen: nothing to load for annotations
+    from textual.app import App
+    from textual.screen import Screen
+    from textual.widgets import RadioSet
 
 
 def highlighted_index(radio_set: RadioSet) -> int | None:
@@ -29,4 +34,15 @@ def forget_app_clipboard(app: App[object]) -> None:
     app._clipboard = ""
 
 
-__all__ = ["forget_app_clipboard", "highlight", "highlighted_index"]
+def mark_styles_current(screen: Screen, app: App[object]) -> None:
+    """Tell Textual that ``screen``, made just now, is styled with the app's current stylesheet.
+
+    Textual counts the app's stylesheet changes, and a screen that has not seen the latest
+    count is styled again from scratch when its mode is first shown: every source of the app's
+    CSS is parsed anew (twice, in fact). A screen made now gets the current stylesheet when it is
+    mounted anyway, so for the app's first screen that pass is pure start-up cost.
+    """
+    screen._css_update_count = app._css_update_count
+
+
+__all__ = ["forget_app_clipboard", "highlight", "highlighted_index", "mark_styles_current"]

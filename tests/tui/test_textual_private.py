@@ -7,9 +7,11 @@ public side, so a Textual release that renames or changes the internal fails her
 from __future__ import annotations
 
 from textual.app import App, ComposeResult
-from textual.widgets import RadioButton, RadioSet
+from textual.color import Color
+from textual.screen import Screen
+from textual.widgets import RadioButton, RadioSet, Static
 
-from tui.textual_private import forget_app_clipboard, highlight, highlighted_index
+from tui.textual_private import forget_app_clipboard, highlight, highlighted_index, mark_styles_current
 
 
 class _Radios(App[None]):
@@ -45,3 +47,56 @@ async def test_the_apps_clipboard_copy_is_forgotten() -> None:
         assert app.clipboard == "a secret"
         forget_app_clipboard(app)
         assert app.clipboard == ""
+
+
+class _Painted(Screen[None]):
+    def compose(self) -> ComposeResult:
+        yield Static("hello", id="hello")
+
+    def on_mount(self) -> None:
+        # Before the pass Textual makes for the app's theme, which comes once the app is running.
+        self.passes_when_mounted = self.app.passes  # type: ignore[attr-defined]
+
+
+class _Modes(App[None]):
+    CSS = "#hello { background: $primary; }"
+    MODES = {"main": _Painted}
+    DEFAULT_MODE = "main"
+
+    def __init__(self, mark: bool) -> None:
+        self.MODES = {"main": self._make}  # type: ignore[misc]
+        super().__init__()
+        self.mark = mark
+        self.passes = 0
+
+    def _make(self) -> Screen[None]:
+        screen = _Painted()
+        if self.mark:
+            mark_styles_current(screen, self)
+        return screen
+
+
+async def _styling_passes(mark: bool) -> tuple[int, Color]:
+    app = _Modes(mark)
+    reparse = app.stylesheet.reparse
+
+    def counted() -> None:
+        app.passes += 1
+        reparse()
+
+    app.stylesheet.reparse = counted  # type: ignore[method-assign]
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        passes = app.screen.passes_when_mounted  # type: ignore[attr-defined]
+        background = app.screen.query_one("#hello").styles.background
+        assert background == Color.parse(app.theme_variables["primary"])
+    return passes, background
+
+
+async def test_a_screen_marked_current_is_not_styled_again_when_its_mode_is_shown() -> None:
+    unmarked, colour = await _styling_passes(mark=False)
+    marked, same_colour = await _styling_passes(mark=True)
+    # Textual parses all of the app's CSS again for a new mode's screen, unless told it is current;
+    # the screen is styled all the same.
+    assert marked == unmarked - 1
+    assert same_colour == colour

@@ -14,14 +14,18 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.types import NoActiveAppError
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
+from ..textual_private import mark_styles_current
+from ..widgets.footer import KeyFooter
 from ..widgets.header import TitleHeader
 from ..widgets.sidebar import Sidebar
-from ..widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
+    from textual.app import App
+
     from ..app import TokensApp
 
 
@@ -41,10 +45,39 @@ class SectionScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
+        try:
+            app = self.app
+        except NoActiveAppError:
+            pass  # made outside a running app: Textual styles it in full when it is shown
+        else:
+            self._style_once(app)
         self._stale = False
         self._again = False
         #: How often the section has asked the store for what it shows.
         self.reads = 0
+
+    def _style_once(self, app: App[object]) -> None:
+        """Let the screen's widgets be styled once, as they are mounted, with CSS parsed once.
+
+        Its size classes (the app's breakpoints) are given now: set by Textual's first resize,
+        after the widgets are mounted, they would style every widget again (and the first frame
+        would show the layout of another size). And the stylesheet already holds the theme
+        (``TokensApp`` puts it there before the first screen is made), so Textual's pass over all
+        of the app's CSS when a mode is first shown is not needed: it parsed every source twice.
+        """
+        width, height = app.size
+        horizontal = self.HORIZONTAL_BREAKPOINTS if self.HORIZONTAL_BREAKPOINTS is not None else app.HORIZONTAL_BREAKPOINTS
+        vertical = self.VERTICAL_BREAKPOINTS if self.VERTICAL_BREAKPOINTS is not None else app.VERTICAL_BREAKPOINTS
+        for size, breakpoints in ((width, horizontal or []), (height, vertical or [])):
+            # As Textual picks them: the class of the largest breakpoint the size reaches.
+            for at, name in sorted(breakpoints, reverse=True):
+                if size >= at:
+                    self.add_class(name, update=False)
+                    break
+        mark_styles_current(self, app)
+        # Textual styles the app itself only after its first screen is composed; that pass styled
+        # it before. Widgets take their text colour from the app's, and keep what they first saw.
+        app.stylesheet.apply(app)
 
     @property
     def tokens_app(self) -> TokensApp:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING, NamedTuple
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,7 +18,9 @@ from textual.widgets import Button, Static
 from store import ALL_ACTIONS, FormAccess, TokenInfo, TokenStatus, effective_actions
 
 from .. import format as fmt
-from .usage import UsageGlance
+
+if TYPE_CHECKING:
+    from .usage import UsageGlance
 
 _STATUS_STYLE = {
     TokenStatus.ACTIVE: "$success",
@@ -25,6 +28,13 @@ _STATUS_STYLE = {
     TokenStatus.EXPIRED: "$text-muted",
     TokenStatus.REVOKED: "$error",
 }
+
+
+class _Controls(NamedTuple):
+    usage: UsageGlance
+    rotate: Button
+    edit: Button
+    revoke: Button
 
 
 def _field(name: str, value: str | Content) -> Content:
@@ -136,17 +146,30 @@ class DetailPanel(VerticalScroll, can_focus=True):
         super().__init__(id=id)
         self._token: TokenInfo | None = None
         self._access: Sequence[FormAccess] = ()
+        self._made: _Controls | None = None
 
     def compose(self) -> ComposeResult:
-        # Two blocks, stacked in a side panel and side by side in a panel under the list.
+        # Two blocks, stacked in a side panel and side by side in a panel under the list. The usage
+        # line and the buttons join the first block when a token is first shown (see _controls):
+        # the panel is hidden until then, so the first frame does without them.
         with Vertical(id="detail-summary"):
             yield Static(Content("Select a token to see its details."), id="detail-facts")
-            yield UsageGlance(id="detail-usage")
-            with Horizontal(id="detail-buttons"):
-                yield Button("Rotate", id="rotate-button", compact=True)
-                yield Button("Edit", id="edit-button", compact=True)
-            yield Button("Revoke token", id="revoke-button", variant="error", compact=True)
         yield Static(id="detail-access")
+
+    def _controls(self) -> _Controls:
+        """The usage line and the buttons, made when a token is first shown."""
+        if self._made is None:
+            from .usage import UsageGlance
+
+            usage = UsageGlance(id="detail-usage")
+            rotate = Button("Rotate", id="rotate-button", compact=True)
+            edit = Button("Edit", id="edit-button", compact=True)
+            revoke = Button("Revoke token", id="revoke-button", variant="error", compact=True)
+            row = Horizontal(id="detail-buttons")
+            self.query_one("#detail-summary").mount(usage, row, revoke)
+            row.mount(rotate, edit)
+            self._made = _Controls(usage, rotate, edit, revoke)
+        return self._made
 
     @property
     def token(self) -> TokenInfo | None:
@@ -156,26 +179,24 @@ class DetailPanel(VerticalScroll, can_focus=True):
         self._token = token
         self._access = access
         facts = self.query_one("#detail-facts", Static)
-        button = self.query_one("#revoke-button", Button)
-        rotate = self.query_one("#rotate-button", Button)
-        edit = self.query_one("#edit-button", Button)
         access_view = self.query_one("#detail-access", Static)
         if token is None:
             facts.update(Content("No token selected."))
             access_view.update("")
-            button.display = rotate.display = edit.display = False
-            self.query_one(UsageGlance).display = False
+            if self._made is not None:
+                for widget in self._made:
+                    widget.display = False
             return
+        controls = self._controls()
         now = self.app.now()  # type: ignore[attr-defined]
         facts.update(describe_token(token, now))
-        usage = self.query_one(UsageGlance)
-        usage.display = True
-        usage.show(token, now)
+        controls.usage.display = True
+        controls.usage.show(token, now)
         access_view.update(describe_access(token, access, now))
         read_only = bool(getattr(self.app, "read_only", False))
-        button.display = token.revoked_at is None and not read_only
-        rotate.display = token.is_active(now) and token.replaced_by is None and not read_only
-        edit.display = not read_only
+        controls.revoke.display = token.revoked_at is None and not read_only
+        controls.rotate.display = token.is_active(now) and token.replaced_by is None and not read_only
+        controls.edit.display = not read_only
 
     def action_back(self) -> None:
         self._set_open(False)

@@ -16,6 +16,11 @@ PAGES = (("profile", "Profile"), ("tokens", "API tokens"))
 ADMIN_PAGES = (("all", "All tokens"), ("accounts", "Accounts"), ("audit", "Audit log"))
 
 
+def _index(pages: tuple[tuple[str, str], ...], page: str) -> int | None:
+    keys = [key for key, _ in pages]
+    return keys.index(page) if page in keys else None
+
+
 class Sidebar(Vertical):
     """Pick a section with up/down and enter (or a click).
 
@@ -48,11 +53,17 @@ class Sidebar(Vertical):
         yield Label("Account settings")
         yield OptionList(*(Option(title, id=key) for key, title in PAGES), id="nav")
         yield Label("", id="expiring", markup=False)
-        yield Label("Administration", id="admin-heading")
-        yield OptionList(*(Option(title, id=key) for key, title in ADMIN_PAGES), id="admin-nav")
+        if self.admin:
+            yield from self._admin_part()
+
+    def _admin_part(self) -> list[Label | OptionList]:
+        """The administrators' heading and sections: made only once the account is known to be
+        one (most are not, and the first frame comes before the store says so)."""
+        nav = OptionList(*(Option(title, id=key) for key, title in ADMIN_PAGES), id="admin-nav")
+        nav.highlighted = _index(ADMIN_PAGES, self._current)
+        return [Label("Administration", id="admin-heading"), nav]
 
     def on_mount(self) -> None:
-        self.query_one("#admin-nav", OptionList).disabled = not self.admin
         self.select(self._current)
 
     @property
@@ -69,15 +80,17 @@ class Sidebar(Vertical):
     def set_admin(self, admin: bool) -> None:
         """Show or hide the administrators' sections (and take them out of the focus chain)."""
         self.set_class(admin, "-admin")
-        for nav in self.query("#admin-nav").results(OptionList):  # none before it is composed
+        navs = list(self.query("#admin-nav").results(OptionList))
+        if admin and not navs and self.query("#nav"):  # composed without them
+            self.mount_all(self._admin_part())
+        for nav in navs:
             nav.disabled = not admin
 
     def select(self, page: str) -> None:
         self._current = page
         for nav_id, pages in (("#nav", PAGES), ("#admin-nav", ADMIN_PAGES)):
-            keys = [key for key, _ in pages]
-            nav = self.query_one(nav_id, OptionList)
-            nav.highlighted = keys.index(page) if page in keys else None
+            for nav in self.query(nav_id).results(OptionList):
+                nav.highlighted = _index(pages, page)
 
     @property
     def nav(self) -> OptionList:

@@ -57,13 +57,28 @@ class UsageGlance(Horizontal):
     UsageGlance > .usage-count { width: auto; padding-left: 1; }
     """
 
+    #: The token (and the time) last shown, drawn once the line is composed.
+    _shown: tuple[TokenInfo, datetime] | None = None
+
     def compose(self) -> ComposeResult:
         yield Static(Content("Used"), classes="usage-name")
         yield Sparkline(bars([False] * USAGE_DAYS), summary_function=max)
         yield Static(classes="usage-count")
 
     def show(self, token: TokenInfo, now: datetime) -> None:
-        count = token.use_count(now)
-        self.query_one(".usage-count", Static).update(Content(f"{count}/{USAGE_DAYS}"))
-        self.query_one(Sparkline).data = bars(token.days_used(now))
+        self._shown = (token, now)
         self.tooltip = describe_use(token, now)
+        self._draw()
+
+    def on_mount(self) -> None:
+        self._draw()
+
+    def _draw(self) -> None:
+        counts = self.query(".usage-count").results(Static)
+        sparklines = self.query(Sparkline)
+        if self._shown is None or not sparklines:
+            return  # not composed yet (the detail panel adds this line with its first token): on_mount draws
+        token, now = self._shown
+        for count in counts:
+            count.update(Content(f"{token.use_count(now)}/{USAGE_DAYS}"))
+        sparklines.first().data = bars(token.days_used(now))
