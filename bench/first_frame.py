@@ -17,27 +17,23 @@ import os
 import sys
 from pathlib import Path
 
-from textual.app import App
-
 HERE = Path(__file__).resolve().parent
 
 
-def build(which: str, db: str) -> App:
-    if which == "bare":
-        sys.path.insert(0, str(HERE))
-        from bare_app import BareApp
+def run_headless(app) -> int:  # type: ignore[no-untyped-def]
+    """Run ``app`` in a headless 100×30 terminal (stopped at its first frame by ``stop_at_first_frame``)."""
 
-        return BareApp()
-    from tui.app import TokensApp
-    from tui.cli import build_parser
+    async def run() -> None:
+        async with app.run_test(size=(100, 30)):
+            pass
 
-    args = build_parser().parse_args(["--db", db, "--account", "bench"])
-    TokensApp.open_store = lambda self: None  # type: ignore[method-assign]
-    return TokensApp(db=args.db, account=args.account)
+    asyncio.run(run())
+    return 0
 
 
-def main() -> None:
-    which, db = sys.argv[1], (sys.argv[2] if len(sys.argv) > 2 else "tokens.db")
+def stop_at_first_frame() -> None:
+    from textual.app import App
+
     paint = App._display
 
     def first_frame(self: App, *args: object, **kwargs: object) -> None:
@@ -48,13 +44,35 @@ def main() -> None:
         os._exit(0)
 
     App._display = first_frame  # type: ignore[method-assign]
-    app = build(which, db)
 
-    async def run() -> None:
-        async with app.run_test(size=(100, 30)):
-            pass
 
-    asyncio.run(run())
+def main() -> None:
+    which, db = sys.argv[1], (sys.argv[2] if len(sys.argv) > 2 else "tokens.db")
+    if which == "bare":
+        stop_at_first_frame()
+        sys.path.insert(0, str(HERE))
+        from bare_app import BareApp
+
+        run_headless(BareApp())
+        return
+    # The tokens app starts as the command starts it, `tokens --db DB --account NAME`, through the
+    # command line's own entry, with only the terminal replaced by a headless one and the store
+    # left closed (it opens after the first frame). Replacing those needs the app's modules
+    # imported first; the command imports them with the cycle collector turned off (``cmd_app``),
+    # so that is done here too, after the command line itself is loaded as usual.
+    import gc
+
+    from tui.cli import main as tokens
+
+    gc.disable()
+    stop_at_first_frame()
+    import tui.terminal
+    from tui.app import TokensApp
+
+    tui.terminal.run_app = run_headless  # type: ignore[assignment]
+    TokensApp.open_store = lambda self: None  # type: ignore[method-assign]
+    tokens(["--db", db, "--account", "bench"])
+    raise SystemExit("the app ended before its first frame")
 
 
 if __name__ == "__main__":

@@ -388,7 +388,9 @@ def instructions_to_first_frame(which: str, db_path: Path, env: dict[str, str]) 
     done = subprocess.run(
         ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
          sys.executable, str(HERE / "first_frame.py"), which, str(db_path)],
-        env=env, capture_output=True, text=True, timeout=300, check=False,
+        # One hash seed: with a random one, set and dict orders change from run to run and so
+        # does the count (by 1–2 %); with one, the same code gives the same count every time.
+        env={**env, "PYTHONHASHSEED": "0"}, capture_output=True, text=True, timeout=300, check=False,
     )
     found = [line for line in done.stderr.splitlines() if "Collected :" in line]
     return int(found[-1].rsplit(":", 1)[1]) if found else None
