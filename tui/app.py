@@ -12,6 +12,7 @@ the marker moved.
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -230,7 +231,11 @@ class TokensApp(App[None]):
 
     def on_mount(self) -> None:
         self._tell_config_problems(self.config.problems)
-        # After the first frame: importing the database layer would compete with painting it.
+
+    def on_ready(self) -> None:
+        """The first frame is on the screen."""
+        gc.enable()  # the command line turns the cycle collector off until now (start-up is all keepers)
+        # Only now: importing the database layer would compete with painting the first frame.
         self.call_after_refresh(self.open_store)
 
     # ------------------------------------------------------------------ workers

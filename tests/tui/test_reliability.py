@@ -276,3 +276,31 @@ def test_the_app_exits_non_zero_with_the_message_after_an_unhandled_error(db_pat
     assert code == 1
     assert "a bug in a screen" in err
     assert "tokens: the app stopped after an unexpected error" in err
+
+
+async def test_the_cycle_collector_is_back_on_once_the_first_frame_is_shown(db_path) -> None:
+    """`tokens` turns the collector off while it starts (all it makes then is kept); a long
+    session must not run without it."""
+    import gc
+
+    gc.disable()
+    try:
+        app = TokensApp(db=db_path, login="alice")
+        async with app.run_test(size=(100, 30)) as pilot:
+            await wait_for(pilot, lambda: app.store is not None)
+            assert gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_the_command_turns_the_collector_back_on_when_the_app_ends(monkeypatch) -> None:
+    import gc
+
+    import tui.app
+    from tui.cli import main
+
+    seen = []
+    monkeypatch.setattr(tui.app, "run", lambda **kwargs: seen.append(gc.isenabled()) or 0)
+    assert main([]) == 0
+    assert seen == [False]  # off while the app starts
+    assert gc.isenabled()
