@@ -42,6 +42,7 @@ COLUMNS = (
 class AccountsScreen(SectionScreen):
     SECTION = "accounts"
     ADMIN_ONLY = True
+    CSS_PATH = "admin.tcss"  # the administrators' sections share it; read when the first of them is shown
     LOAD_GROUP = "accounts"
     DOING: ClassVar[dict[str, str]] = {
         "read_accounts": "Cannot read the accounts",

@@ -100,6 +100,7 @@ class AllTokensScreen(FilteredSection):
 
     SECTION = "all"
     ADMIN_ONLY = True
+    CSS_PATH = "admin.tcss"  # the administrators' sections share it; read when the first of them is shown
     LOAD_GROUP = "all-page"
     DOING: ClassVar[dict[str, str]] = {
         "read_page": "Cannot read the tokens",

@@ -46,6 +46,7 @@ COLUMNS = (
 class AuditLogScreen(FilteredSection):
     SECTION = "audit"
     ADMIN_ONLY = True
+    CSS_PATH = "admin.tcss"  # the administrators' sections share it; read when the first of them is shown
     LOAD_GROUP = "audit"
     DOING: ClassVar[dict[str, str]] = {"read_events": "Cannot read the audit log"}
 
