@@ -234,7 +234,13 @@ class TokensApp(App[None]):
 
     def on_ready(self) -> None:
         """The first frame is on the screen."""
-        gc.enable()  # the command line turns the cycle collector off until now (start-up is all keepers)
+        if not gc.isenabled():
+            # The command turned the cycle collector off for start-up, whose objects (classes,
+            # parsed styles, widgets) live as long as the app. Frozen, later collections skip them;
+            # merely turned back on, the first collection would walk them all at once, holding up
+            # the first frame on its way to the terminal.
+            gc.freeze()
+            gc.enable()
         # Only now: importing the database layer would compete with painting the first frame.
         self.call_after_refresh(self.open_store)
 
