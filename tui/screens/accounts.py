@@ -26,6 +26,7 @@ from .. import format as fmt
 from ..read_only import refuses
 from ..widgets.facts import Facts
 from ..widgets.key_table import FitColumn, KeyTable
+from ..widgets.profile import permission_lines
 from .section import SectionScreen
 
 
@@ -281,13 +282,5 @@ def account_facts(account: AccountInfo) -> Content:
 
 def describe_grants(account: AccountInfo, access: list[FormAccess]) -> Content:
     lines = [Content.assemble((fmt.safe(account.name), "bold"), ("  grants (e to edit)", "$text-muted")),
-             account_facts(account)]
-    if not access:
-        lines.append(Content("No permission on any form.").stylize("$text-muted"))
-    database = None
-    for item in access:
-        if item.database != database:
-            database = item.database
-            lines.append(Content(fmt.safe(database)).stylize("underline"))
-        lines.append(Content.assemble("  ", fmt.safe(item.form), ("  " + fmt.actions(item.granted), "$text-muted")))
+             account_facts(account), *permission_lines(access, none="No permission on any form.")]
     return Content("\n").join(lines)

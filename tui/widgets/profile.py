@@ -13,6 +13,20 @@ from store import FormAccess, TokenInfo
 from .. import format as fmt
 
 
+def permission_lines(access: Sequence[FormAccess], *, none: str) -> list[Content]:
+    """An account's permissions, a line a form under a line a database (``none`` when it has none)."""
+    if not access:
+        return [Content(none).stylize("$text-muted")]
+    lines = []
+    database = None
+    for item in access:
+        if item.database != database:
+            database = item.database
+            lines.append(Content(fmt.safe(database)).stylize("underline"))
+        lines.append(Content.assemble("  ", fmt.safe(item.form), ("  " + fmt.actions(item.granted), "$text-muted")))
+    return lines
+
+
 def describe_profile(
     account: str, location: str, tokens: Sequence[TokenInfo], access: Sequence[FormAccess], now: datetime
 ) -> Content:
@@ -25,14 +39,7 @@ def describe_profile(
         Content(""),
         Content("Your permissions").stylize("bold"),
     ]
-    if not access:
-        lines.append(Content("You have no permission on any form yet.").stylize("$text-muted"))
-    database = None
-    for item in access:
-        if item.database != database:
-            database = item.database
-            lines.append(Content(fmt.safe(database)).stylize("underline"))
-        lines.append(Content.assemble("  ", fmt.safe(item.form), ("  " + fmt.actions(item.granted), "$text-muted")))
+    lines += permission_lines(access, none="You have no permission on any form yet.")
     lines.append(Content(""))
     lines.append(
         Content("Tokens act with these permissions at most: a Read-only token only views.").stylize("$text-muted")
