@@ -78,3 +78,11 @@ def test_abbreviated_options_before_the_command_still_work(cli, tmp_path, monkey
     assert cli("--d", db, "--acc", "alice", "create", "--label", "L", "--scope", "read").code == 0
     listed = cli(f"--db={db}", "--read", "list", "--json")
     assert listed.code == 0 and [t["label"] for t in listed.json] == ["L"]
+
+
+def test_help_shows_sshds_placeholders_as_sshd_config_takes_them() -> None:
+    """An administrator copies ``%t %k`` from this help into sshd_config; a doubled ``%%`` would break it."""
+    code, out, _ = _full(["ssh", "authorized-keys", "--help"])
+    assert code == 0
+    assert "(sshd's %t %k)" in " ".join(out.split())
+    assert "%%" not in out

@@ -64,7 +64,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         "authorized-keys",
         help="print authorized_keys lines for the stored keys (sshd's AuthorizedKeysCommand)",
         description="Print one authorized_keys line per key of an enabled account, each forcing "
-        "'tokens ssh session FINGERPRINT'. Given KEYTYPE KEYBLOB (sshd's %%t %%k), only the line for that key. "
+        "'tokens ssh session FINGERPRINT'. Given KEYTYPE KEYBLOB (sshd's %t %k), only the line for that key. "
         "With --write PATH, replace that file (0600) atomically instead.",
     )
     lines.add_argument("key_type", metavar="KEYTYPE", nargs="?", help="the offered key's type (%%t)")
