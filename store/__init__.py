@@ -93,7 +93,6 @@ __all__ = [
     "ActorVia",
     "NotAllowed",
     "TokenPage",
-    "label_key",
     "DEFAULT_OVERLAP",
     "LifetimePolicy",
     "MAX_OVERLAP",

@@ -44,3 +44,11 @@ def test_tui_touches_no_private_attribute_of_the_store() -> None:
             ):
                 problems.append(f"{path.name}:{node.lineno}: .{node.attr}")
     assert problems == []
+
+
+def test_the_store_names_each_public_name_once() -> None:
+    import collections
+
+    import store
+
+    assert [name for name, n in collections.Counter(store.__all__).items() if n > 1] == []
