@@ -31,3 +31,15 @@ def snap_compare(snap_compare, monkeypatch):  # type: ignore[no-untyped-def]
     for widget in (Input, TextArea):
         monkeypatch.setattr(widget, "cursor_blink", False)
     return snap_compare
+
+
+@pytest.fixture
+def demo_db(tmp_path) -> str:  # type: ignore[no-untyped-def]
+    """A database of alice's (its first account, so an administrator) with the demo data."""
+    from store import Actor, TokenStore
+
+    path = str(tmp_path / "tokens.db")
+    with TokenStore(path) as s:
+        s.ensure_account("alice")
+        s.seed_demo(Actor("alice"))
+    return path

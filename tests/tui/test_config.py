@@ -19,14 +19,6 @@ from tui_helpers import screen_text, settle, wait_for
 DEFAULT_THEME = TokensApp().theme
 
 
-@pytest.fixture
-def db_path(tmp_path) -> str:  # type: ignore[no-untyped-def]
-    path = str(tmp_path / "tokens.db")
-    with TokenStore(path) as s:
-        s.ensure_account("alice")
-        s.seed_demo(Actor("alice"))
-    return path
-
 
 @pytest.fixture
 def config_path(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
@@ -113,9 +105,9 @@ async def pick_in_palette(pilot, query: str) -> None:  # type: ignore[no-untyped
     await pilot.press("enter")
 
 
-async def test_a_rebound_key_works_and_the_old_one_no_longer_does(db_path, config_path) -> None:
+async def test_a_rebound_key_works_and_the_old_one_no_longer_does(demo_db, config_path) -> None:
     config_path.write_text('# mine\n[keymap]\nadd-token = "n"\n')
-    app = TokensApp(db=db_path, account="alice")
+    app = TokensApp(db=demo_db, account="alice")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("a")
@@ -128,9 +120,9 @@ async def test_a_rebound_key_works_and_the_old_one_no_longer_does(db_path, confi
         assert not [n for n in app._notifications if "config" in n.message.lower()]
 
 
-async def test_the_theme_in_the_file_is_used(db_path, config_path) -> None:
+async def test_the_theme_in_the_file_is_used(demo_db, config_path) -> None:
     config_path.write_text('theme = "nord"\n')
-    app = TokensApp(db=db_path, account="alice")
+    app = TokensApp(db=demo_db, account="alice")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert app.theme == "nord"
@@ -147,9 +139,9 @@ async def test_the_theme_in_the_file_is_used(db_path, config_path) -> None:
         ('[keymap]\nadd-token = "not a key"\n', "'not a key' is not a key"),
     ],
 )
-async def test_a_broken_file_is_a_message_and_the_defaults(db_path, config_path, text, said) -> None:
+async def test_a_broken_file_is_a_message_and_the_defaults(demo_db, config_path, text, said) -> None:
     config_path.write_text(text)
-    app = TokensApp(db=db_path, account="alice")
+    app = TokensApp(db=demo_db, account="alice")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await wait_for(pilot, lambda: said in notifications(app))
@@ -160,11 +152,11 @@ async def test_a_broken_file_is_a_message_and_the_defaults(db_path, config_path,
     assert config_path.read_text() == text  # a broken file is its owner's to mend
 
 
-async def test_a_theme_picked_in_the_palette_is_remembered_for_the_next_start(db_path, config_path) -> None:
+async def test_a_theme_picked_in_the_palette_is_remembered_for_the_next_start(demo_db, config_path) -> None:
     original = '# my settings\ntheme = "nord"  # calm\n\n[keymap]\nadd-token = "n"  # new\n'
     config_path.write_text(original)
     os.chmod(config_path, 0o640)
-    app = TokensApp(db=db_path, account="alice")
+    app = TokensApp(db=demo_db, account="alice")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert app.theme == "nord"
@@ -179,16 +171,16 @@ async def test_a_theme_picked_in_the_palette_is_remembered_for_the_next_start(db
     assert stat.S_IMODE(config_path.stat().st_mode) == 0o640
     assert [p.name for p in config_path.parent.iterdir()] == [config_path.name]  # no temporary left
 
-    again = TokensApp(db=db_path, account="alice")
+    again = TokensApp(db=demo_db, account="alice")
     async with again.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert again.theme == "gruvbox"
 
 
-async def test_a_theme_picked_without_a_file_starts_one(db_path, tmp_path, monkeypatch) -> None:
+async def test_a_theme_picked_without_a_file_starts_one(demo_db, tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "home-config"))
     written = tmp_path / "home-config" / "tokens" / "config.toml"
-    app = TokensApp(db=db_path, account="alice")
+    app = TokensApp(db=demo_db, account="alice")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert not written.exists()  # starting the app writes nothing
@@ -213,15 +205,15 @@ def test_every_binding_id_is_unique_and_documented_in_the_readme() -> None:
     assert not missing, f"README's keymap table lacks {missing}"
 
 
-async def test_rebinding_cursor_down_moves_every_list_with_the_new_key(db_path, config_path) -> None:
+async def test_rebinding_cursor_down_moves_every_list_with_the_new_key(demo_db, config_path) -> None:
     from textual.widgets import DataTable
 
     from tui.widgets.token_table import TokenTable
 
     config_path.write_text('[keymap]\ncursor-down = "n"\ncursor-last = "L"\n')
-    with TokenStore(db_path) as s:
+    with TokenStore(demo_db) as s:
         s.add_account(Actor("alice"), "bob")
-    app = TokensApp(db=db_path, login="alice")
+    app = TokensApp(db=demo_db, login="alice")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         table = app.screen.query_one(TokenTable)

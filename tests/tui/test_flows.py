@@ -16,14 +16,6 @@ from tui_helpers import screen_text, settle, wait_for
 ALICE = Actor("alice")
 
 
-@pytest.fixture
-def db_path(tmp_path) -> str:  # type: ignore[no-untyped-def]
-    path = str(tmp_path / "tokens.db")
-    with TokenStore(path) as s:
-        s.ensure_account("alice")
-        s.seed_demo(ALICE)
-    return path
-
 
 def holders_of(secret: str) -> list[str]:
     """Every live container or object that still refers to the secret."""
@@ -45,8 +37,8 @@ def palette_titles(app: TokensApp) -> list[str]:
     return [command.title for command in app.get_system_commands(app.screen)]
 
 
-async def test_add_reveal_copy_close(db_path) -> None:
-    app = TokensApp(db=db_path, login="alice")
+async def test_add_reveal_copy_close(demo_db) -> None:
+    app = TokensApp(db=demo_db, login="alice")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("a")
@@ -60,7 +52,7 @@ async def test_add_reveal_copy_close(db_path) -> None:
         secret = next(word for word in shown.split() if word.startswith("tkn_"))
         assert "can never be shown again" in " ".join(shown.replace("│", " ").split())  # however it wraps
         # The store accepts exactly what was shown, with the chosen (default) scope.
-        with TokenStore(db_path) as check:
+        with TokenStore(demo_db) as check:
             principal = check.authenticate(secret)
             assert principal.scope.value == "read"
         assert "Screenshot" not in palette_titles(app)
@@ -87,8 +79,8 @@ async def test_add_reveal_copy_close(db_path) -> None:
         assert holders_of(secret) == []
 
 
-async def test_secret_never_reaches_a_notification(db_path) -> None:
-    app = TokensApp(db=db_path, login="alice")
+async def test_secret_never_reaches_a_notification(demo_db) -> None:
+    app = TokensApp(db=demo_db, login="alice")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("a", *"Notify check", "enter")
@@ -102,10 +94,10 @@ async def test_secret_never_reaches_a_notification(db_path) -> None:
             assert secret not in notification.message
 
 
-async def test_a_duplicate_label_is_refused_inline(db_path) -> None:
-    with TokenStore(db_path) as s:
+async def test_a_duplicate_label_is_refused_inline(demo_db) -> None:
+    with TokenStore(demo_db) as s:
         s.create_token(ALICE, "Power BI desktop", "read")
-    app = TokensApp(db=db_path, login="alice")
+    app = TokensApp(db=demo_db, login="alice")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("a", *"power bi DESKTOP", "enter")
@@ -114,17 +106,17 @@ async def test_a_duplicate_label_is_refused_inline(db_path) -> None:
         assert "You already have an active token with this label." in screen_text(app)
         await pilot.press("escape")
         await settle(pilot)
-    with TokenStore(db_path) as check:
+    with TokenStore(demo_db) as check:
         assert len(check.list_tokens(ALICE, include_revoked=True)) == 5
 
 
-async def test_a_duplicate_the_store_finds_reopens_the_form_with_the_reason(db_path) -> None:
-    app = TokensApp(db=db_path, login="alice")
+async def test_a_duplicate_the_store_finds_reopens_the_form_with_the_reason(demo_db) -> None:
+    app = TokensApp(db=demo_db, login="alice")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("a")
         # Another session takes the label while this form is open.
-        with TokenStore(db_path) as other:
+        with TokenStore(demo_db) as other:
             other.create_token(ALICE, "Race label", "read")
         await pilot.press(*"Race label", "enter")
         await settle(pilot)
@@ -134,8 +126,8 @@ async def test_a_duplicate_the_store_finds_reopens_the_form_with_the_reason(db_p
         assert "Race label" in shown
 
 
-async def test_revoke_then_confirm(db_path) -> None:
-    app = TokensApp(db=db_path, login="alice")
+async def test_revoke_then_confirm(demo_db) -> None:
+    app = TokensApp(db=demo_db, login="alice")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         table = app.query_one(TokenTable)
@@ -155,12 +147,12 @@ async def test_revoke_then_confirm(db_path) -> None:
         assert row.status() is TokenStatus.REVOKED
         assert table.highlighted.id == target.id
         assert "Nothing: the token is revoked." in screen_text(app)
-    with TokenStore(db_path) as check:
+    with TokenStore(demo_db) as check:
         assert check.get_token(ALICE, target.id).revoked_at is not None
 
 
-async def test_revoke_from_the_panel_button(db_path) -> None:
-    app = TokensApp(db=db_path, login="alice")
+async def test_revoke_from_the_panel_button(demo_db) -> None:
+    app = TokensApp(db=demo_db, login="alice")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         target = app.query_one(TokenTable).highlighted
@@ -168,13 +160,13 @@ async def test_revoke_from_the_panel_button(db_path) -> None:
         assert isinstance(app.screen, ConfirmRevokeScreen)
         await pilot.press("y")
         await settle(pilot)
-    with TokenStore(db_path) as check:
+    with TokenStore(demo_db) as check:
         assert check.get_token(ALICE, target.id).revoked_at is not None
 
 
 @pytest.mark.parametrize("keys", [("escape",), ("enter",), ("n",)])
-async def test_revoke_then_cancel_changes_nothing(db_path, keys) -> None:
-    app = TokensApp(db=db_path, login="alice")
+async def test_revoke_then_cancel_changes_nothing(demo_db, keys) -> None:
+    app = TokensApp(db=demo_db, login="alice")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         target = app.query_one(TokenTable).highlighted
@@ -183,16 +175,16 @@ async def test_revoke_then_cancel_changes_nothing(db_path, keys) -> None:
         await pilot.press(*keys)  # enter presses the focused default: Cancel
         await settle(pilot)
         assert not isinstance(app.screen, ConfirmRevokeScreen)
-    with TokenStore(db_path) as check:
+    with TokenStore(demo_db) as check:
         assert check.get_token(ALICE, target.id).revoked_at is None
 
 
-async def test_store_refusal_during_revoke_is_a_message(db_path) -> None:
-    app = TokensApp(db=db_path, login="alice")
+async def test_store_refusal_during_revoke_is_a_message(demo_db) -> None:
+    app = TokensApp(db=demo_db, login="alice")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         target = app.query_one(TokenTable).highlighted
-        with TokenStore(db_path) as other:
+        with TokenStore(demo_db) as other:
             other.revoke(ALICE, target.id)  # revoked elsewhere meanwhile
         await pilot.press("r", "y")
         await settle(pilot)
@@ -204,12 +196,12 @@ async def test_store_refusal_during_revoke_is_a_message(db_path) -> None:
         assert row.status() is TokenStatus.REVOKED
 
 
-async def test_the_list_catches_up_with_changes_made_elsewhere(db_path) -> None:
-    app = TokensApp(db=db_path, login="alice")
+async def test_the_list_catches_up_with_changes_made_elsewhere(demo_db) -> None:
+    app = TokensApp(db=demo_db, login="alice")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         target = app.query_one(TokenTable).highlighted
-        with TokenStore(db_path) as other:
+        with TokenStore(demo_db) as other:
             other.revoke(ALICE, target.id)
             other.create_token(ALICE, "Made in another session", "read")
         await wait_for(pilot, lambda: any(t.label == "Made in another session" for t in app.query_one(TokenTable).rows))
@@ -219,10 +211,10 @@ async def test_the_list_catches_up_with_changes_made_elsewhere(db_path) -> None:
         assert rows[target.label].status() is TokenStatus.REVOKED
 
 
-async def test_a_slow_read_is_not_cancelled_by_changes_seen_meanwhile(db_path, monkeypatch) -> None:
+async def test_a_slow_read_is_not_cancelled_by_changes_seen_meanwhile(demo_db, monkeypatch) -> None:
     import threading
 
-    app = TokensApp(db=db_path, login="alice")
+    app = TokensApp(db=demo_db, login="alice")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         release = threading.Event()
@@ -235,7 +227,7 @@ async def test_a_slow_read_is_not_cancelled_by_changes_seen_meanwhile(db_path, m
             return real_list(*args, **kwargs)
 
         monkeypatch.setattr(app.store, "list_tokens", slow_list)
-        with TokenStore(db_path) as other:
+        with TokenStore(demo_db) as other:
             other.create_token(ALICE, "Made while reading", "read")
             try:
                 await wait_for(pilot, lambda: bool(reads))

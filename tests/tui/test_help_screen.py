@@ -3,8 +3,6 @@ a few lines about tokens, scrolling at once, a filter, and easy to leave."""
 
 from __future__ import annotations
 
-from store import Actor
-
 from pathlib import Path
 
 import pytest
@@ -21,8 +19,6 @@ from tui_helpers import settle, wait_for
 
 APPS = Path(__file__).parent / "snapshot_apps"
 
-ALICE = Actor("alice")
-
 
 def flat(text: str) -> str:
     return " ".join(text.replace("│", " ").split())
@@ -30,17 +26,6 @@ def flat(text: str) -> str:
 
 def host() -> ModalHost:
     return ModalHost(HelpScreen)
-
-
-@pytest.fixture
-def demo_db(tmp_path) -> str:  # type: ignore[no-untyped-def]
-    from store import Actor, TokenStore
-
-    path = str(tmp_path / "tokens.db")
-    with TokenStore(path) as s:
-        s.ensure_account("alice")
-        s.seed_demo(ALICE)
-    return path
 
 
 def body(app: App[object]):  # type: ignore[no-untyped-def]

@@ -13,7 +13,6 @@ from tui.screens.add_token import AddTokenScreen
 from tui.screens.confirm_rotate import ConfirmRotateScreen
 from tui.screens.edit_token import EditTokenScreen
 from tui.screens.reveal_secret import RevealSecretScreen
-from tui.widgets.detail_panel import DetailPanel
 from tui.widgets.token_table import TokenTable
 
 from tui_helpers import screen_text, settle, wait_for
@@ -21,20 +20,11 @@ from tui_helpers import screen_text, settle, wait_for
 ALICE = Actor("alice")
 
 
-@pytest.fixture
-def db_path(tmp_path) -> str:  # type: ignore[no-untyped-def]
-    """alice's demo data (one token expires in 5 days) and one token whose secret is known."""
-    path = str(tmp_path / "tokens.db")
-    with TokenStore(path) as s:
-        s.ensure_account("alice")
-        s.seed_demo(ALICE)
-    return path
-
 
 @pytest.fixture
-def known(db_path) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+def known(demo_db) -> tuple[str, str]:  # type: ignore[no-untyped-def]
     """(id, secret) of a token the test can present."""
-    with TokenStore(db_path) as s:
+    with TokenStore(demo_db) as s:
         new = s.create_token(ALICE, "Reporting script", "read", s.now() + timedelta(days=90))
     return new.info.id, new.secret
 
@@ -64,9 +54,9 @@ def _messages(app: TokensApp) -> list[str]:
 # ----------------------------------------------------------------------------- rotate
 
 
-async def test_rotate_asks_stating_the_overlap_then_reveals_the_new_secret_once(db_path, known) -> None:  # type: ignore[no-untyped-def]
+async def test_rotate_asks_stating_the_overlap_then_reveals_the_new_secret_once(demo_db, known) -> None:  # type: ignore[no-untyped-def]
     token_id, old_secret = known
-    app = TokensApp(db=db_path, login="alice")
+    app = TokensApp(db=demo_db, login="alice")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         _select(app, token_id)
@@ -89,7 +79,7 @@ async def test_rotate_asks_stating_the_overlap_then_reveals_the_new_secret_once(
         assert table.highlighted is not None and table.highlighted.replaces == token_id
         assert any("Rotated “Reporting script”" in m for m in _messages(app))
         assert all(new_secret not in m for m in _messages(app))
-    with TokenStore(db_path) as s:
+    with TokenStore(demo_db) as s:
         # Both work during the overlap; the old one stops seven days on.
         assert s.authenticate(new_secret).token_id != token_id
         assert s.authenticate(old_secret).token_id == token_id
@@ -98,9 +88,9 @@ async def test_rotate_asks_stating_the_overlap_then_reveals_the_new_secret_once(
         assert old.expires_at - s.now() > timedelta(days=6, hours=23)
 
 
-async def test_cancelling_a_rotation_changes_nothing(db_path, known) -> None:  # type: ignore[no-untyped-def]
+async def test_cancelling_a_rotation_changes_nothing(demo_db, known) -> None:  # type: ignore[no-untyped-def]
     token_id, secret = known
-    app = TokensApp(db=db_path, login="alice")
+    app = TokensApp(db=demo_db, login="alice")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         _select(app, token_id)
@@ -109,14 +99,14 @@ async def test_cancelling_a_rotation_changes_nothing(db_path, known) -> None:  #
         await pilot.press("enter")  # on Cancel
         await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmRotateScreen))
         await settle(pilot)
-    with TokenStore(db_path) as s:
+    with TokenStore(demo_db) as s:
         assert s.get_token(ALICE, token_id).replaced_by is None
         assert len([t for t in s.list_tokens(ALICE) if t.label == "Reporting script"]) == 1
 
 
-async def test_rotate_with_no_overlap_stops_the_old_token_and_the_list_says_rotated(db_path, known) -> None:  # type: ignore[no-untyped-def]
+async def test_rotate_with_no_overlap_stops_the_old_token_and_the_list_says_rotated(demo_db, known) -> None:  # type: ignore[no-untyped-def]
     token_id, old_secret = known
-    app = TokensApp(db=db_path, login="alice")
+    app = TokensApp(db=demo_db, login="alice")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         _select(app, token_id)
@@ -132,13 +122,13 @@ async def test_rotate_with_no_overlap_stops_the_old_token_and_the_list_says_rota
         _select(app, token_id)
         await settle(pilot)
         assert _tokens_screen(app).check_action("rotate_token", ()) is None
-    with TokenStore(db_path) as s, pytest.raises(InvalidToken):
+    with TokenStore(demo_db) as s, pytest.raises(InvalidToken):
         s.authenticate(old_secret)
 
 
-async def test_rotate_is_in_the_palette(db_path, known) -> None:  # type: ignore[no-untyped-def]
+async def test_rotate_is_in_the_palette(demo_db, known) -> None:  # type: ignore[no-untyped-def]
     token_id, _ = known
-    app = TokensApp(db=db_path, login="alice")
+    app = TokensApp(db=demo_db, login="alice")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         _select(app, token_id)
@@ -152,9 +142,9 @@ async def test_rotate_is_in_the_palette(db_path, known) -> None:  # type: ignore
 # ----------------------------------------------------------------------------- edit
 
 
-async def test_rename_and_note_from_the_keyboard(db_path, known) -> None:  # type: ignore[no-untyped-def]
+async def test_rename_and_note_from_the_keyboard(demo_db, known) -> None:  # type: ignore[no-untyped-def]
     token_id, _ = known
-    app = TokensApp(db=db_path, login="alice")
+    app = TokensApp(db=demo_db, login="alice")
     async with app.run_test(size=(150, 40)) as pilot:
         await settle(pilot)
         _select(app, token_id)
@@ -165,7 +155,7 @@ async def test_rename_and_note_from_the_keyboard(db_path, known) -> None:  # typ
         await settle(pilot)
         await wait_for(pilot, lambda: "[b]runs at 6[/b]" in screen_text(app))
         assert "Reporting script v2" in screen_text(app)
-    with TokenStore(db_path) as s:
+    with TokenStore(demo_db) as s:
         info = s.get_token(ALICE, token_id)
         assert (info.label, info.note) == ("Reporting script v2", "[b]runs at 6[/b]")
 
@@ -173,8 +163,8 @@ async def test_rename_and_note_from_the_keyboard(db_path, known) -> None:  # typ
 # ----------------------------------------------------------------------------- expiry warnings
 
 
-async def test_expiring_tokens_are_counted_listed_and_announced_once(db_path) -> None:  # type: ignore[no-untyped-def]
-    app = TokensApp(db=db_path, login="alice")
+async def test_expiring_tokens_are_counted_listed_and_announced_once(demo_db) -> None:  # type: ignore[no-untyped-def]
+    app = TokensApp(db=demo_db, login="alice")
     async with app.run_test(size=(150, 40)) as pilot:
         await settle(pilot)
         await wait_for(pilot, lambda: "⚠ 1 expiring" in screen_text(app))
@@ -203,8 +193,8 @@ async def test_no_warning_when_nothing_expires_soon(tmp_path) -> None:  # type: 
 # ----------------------------------------------------------------------------- add: databases, preview, policy
 
 
-async def test_the_add_dialog_previews_access_as_scope_and_databases_change(db_path) -> None:  # type: ignore[no-untyped-def]
-    app = TokensApp(db=db_path, login="alice")
+async def test_the_add_dialog_previews_access_as_scope_and_databases_change(demo_db) -> None:  # type: ignore[no-untyped-def]
+    app = TokensApp(db=demo_db, login="alice")
     async with app.run_test(size=(120, 50)) as pilot:
         await settle(pilot)
         await pilot.press("a")
@@ -221,15 +211,15 @@ async def test_the_add_dialog_previews_access_as_scope_and_databases_change(db_p
         await wait_for(pilot, lambda: isinstance(app.screen, RevealSecretScreen))
         await _leave_reveal(pilot, app)
         await settle(pilot)
-    with TokenStore(db_path) as s:
+    with TokenStore(demo_db) as s:
         (made,) = [t for t in s.list_tokens(ALICE) if t.label == "Field sync"]
         assert made.databases == ("Monitoring & Evaluation",) and made.scope.value == "read_write"
 
 
-async def test_the_add_dialog_offers_only_what_the_policy_allows(db_path) -> None:  # type: ignore[no-untyped-def]
-    with TokenStore(db_path) as s:
+async def test_the_add_dialog_offers_only_what_the_policy_allows(demo_db) -> None:  # type: ignore[no-untyped-def]
+    with TokenStore(demo_db) as s:
         s.set_lifetime_policy(ALICE, max_lifetime=timedelta(days=90))
-    app = TokensApp(db=db_path, login="alice")
+    app = TokensApp(db=demo_db, login="alice")
     async with app.run_test(size=(120, 50)) as pilot:
         await settle(pilot)
         await pilot.press("a")

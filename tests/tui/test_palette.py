@@ -3,27 +3,11 @@ action of the screen it opens over."""
 
 from __future__ import annotations
 
-from store import Actor
-
-import pytest
-
-from store import Actor, TokenStore
 from tui.app import TokensApp
 from tui.commands import TokenCommands, token_needle
 from tui.widgets.token_table import TokenTable
 
 from tui_helpers import screen_text, settle, wait_for
-
-ALICE = Actor("alice")
-
-
-@pytest.fixture
-def demo_db(tmp_path) -> str:  # type: ignore[no-untyped-def]
-    path = str(tmp_path / "tokens.db")
-    with TokenStore(path) as s:
-        s.ensure_account("alice")
-        s.seed_demo(ALICE)
-    return path
 
 
 async def titles(provider: TokenCommands, query: str) -> list[str]:

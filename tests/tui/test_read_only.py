@@ -14,23 +14,15 @@ from tui.widgets.token_table import TokenTable
 from tui_helpers import screen_text, settle, wait_for
 
 
-@pytest.fixture
-def db_path(tmp_path) -> str:  # type: ignore[no-untyped-def]
-    path = str(tmp_path / "tokens.db")
-    with TokenStore(path) as s:
-        s.ensure_account("alice")
-        s.seed_demo(Actor("alice"))
-    return path
-
 
 def token_states(path: str) -> list[tuple[str, object]]:
     with TokenStore(path) as s:
         return sorted((t.id, t.revoked_at) for t in s.list_tokens(Actor("alice"), include_revoked=True))
 
 
-async def test_keys_for_changes_do_nothing_and_the_footer_does_not_offer_them(db_path) -> None:
-    before = token_states(db_path)
-    app = TokensApp(db=db_path, account="alice", read_only=True)
+async def test_keys_for_changes_do_nothing_and_the_footer_does_not_offer_them(demo_db) -> None:
+    before = token_states(demo_db)
+    app = TokensApp(db=demo_db, account="alice", read_only=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert app.query_one(TokenTable).highlighted.revoked_at is None  # there is something to revoke
@@ -45,11 +37,11 @@ async def test_keys_for_changes_do_nothing_and_the_footer_does_not_offer_them(db
         assert "read-only" in screen_text(app).splitlines()[0]
         for action in CHANGING_ACTIONS:
             assert app.check_action(action, ()) is False
-    assert token_states(db_path) == before
+    assert token_states(demo_db) == before
 
 
-async def test_the_palette_offers_no_change(db_path) -> None:
-    app = TokensApp(db=db_path, account="alice", read_only=True)
+async def test_the_palette_offers_no_change(demo_db) -> None:
+    app = TokensApp(db=demo_db, account="alice", read_only=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+p")
@@ -73,9 +65,9 @@ async def test_the_palette_offers_no_change(db_path) -> None:
         assert app.screen is app.screen_stack[0]
 
 
-async def test_no_button_to_click_and_the_workers_refuse_too(db_path) -> None:
-    before = token_states(db_path)
-    app = TokensApp(db=db_path, account="alice", read_only=True)
+async def test_no_button_to_click_and_the_workers_refuse_too(demo_db) -> None:
+    before = token_states(demo_db)
+    app = TokensApp(db=demo_db, account="alice", read_only=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert not app.screen.query("#add-button")  # not even made
@@ -91,12 +83,12 @@ async def test_no_button_to_click_and_the_workers_refuse_too(db_path) -> None:
         app.screen.revoke_token(app.query_one(TokenTable).highlighted)
         await settle(pilot)
         assert any("read-only" in n.message for n in app._notifications)
-    assert token_states(db_path) == before
+    assert token_states(demo_db) == before
 
 
-async def test_the_same_app_without_read_only_offers_the_changes(db_path) -> None:
+async def test_the_same_app_without_read_only_offers_the_changes(demo_db) -> None:
     """The other half: what read-only hides is really there otherwise."""
-    app = TokensApp(db=db_path, account="alice")
+    app = TokensApp(db=demo_db, account="alice")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert app.query_one("#add-button").display and app.query_one("#revoke-button").display
@@ -116,8 +108,8 @@ async def test_an_empty_read_only_list_does_not_say_to_add(tmp_path) -> None:
             s.list_tokens(Actor("newcomer"))  # looking created nothing
 
 
-async def test_an_administrator_reading_only_changes_no_account_or_token(db_path) -> None:
-    app = TokensApp(db=db_path, account="alice", read_only=True)  # alice, the first account, is an administrator
+async def test_an_administrator_reading_only_changes_no_account_or_token(demo_db) -> None:
+    app = TokensApp(db=demo_db, account="alice", read_only=True)  # alice, the first account, is an administrator
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert app.is_admin

@@ -4,10 +4,6 @@ can draw it says how large the terminal must be."""
 
 from __future__ import annotations
 
-from store import Actor
-
-from pathlib import Path
-
 import pytest
 
 from store import Actor, Scope, TokenStore
@@ -21,15 +17,6 @@ from tui_helpers import screen_text, settle, wait_for
 LABELS = ("Backup job – NAS", "Sync script – field server", "Power BI – office laptop", "Excel – home PC")
 
 ALICE = Actor("alice")
-
-
-@pytest.fixture
-def demo_db(tmp_path) -> str:  # type: ignore[no-untyped-def]
-    path = str(tmp_path / "tokens.db")
-    with TokenStore(path) as s:
-        s.ensure_account("alice")
-        s.seed_demo(ALICE)
-    return path
 
 
 async def test_at_50_by_14_the_list_stays_and_the_details_open_on_enter(demo_db) -> None:
@@ -146,8 +133,6 @@ async def test_a_dialog_opened_while_too_small_is_back_when_large_enough(demo_db
         await pilot.resize_terminal(80, 24)
         await wait_for(pilot, lambda: isinstance(app.screen, AddTokenScreen))
         assert app.screen.query_one("#label").value == ""
-
-
 
 
 async def test_the_list_beneath_a_dialog_is_laid_out_for_the_new_size(demo_db) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from textual.command import CommandList, CommandPalette
 from textual.widgets import Sparkline
 
@@ -15,15 +14,6 @@ from tui.widgets.token_table import TokenTable
 from tui.widgets.usage import UsageGlance, bars
 
 from tui_helpers import screen_text, settle, wait_for
-
-
-@pytest.fixture
-def demo_db(tmp_path) -> str:  # type: ignore[no-untyped-def]
-    path = str(tmp_path / "tokens.db")
-    with TokenStore(path) as s:
-        s.ensure_account("alice")
-        s.seed_demo(Actor("alice"))
-    return path
 
 
 async def highlight(pilot, label: str) -> None:  # type: ignore[no-untyped-def]
