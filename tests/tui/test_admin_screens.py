@@ -188,6 +188,36 @@ async def test_check_a_token_names_its_owner_never_shows_the_secret_and_offers_t
         assert check.get_token(ALICE, leaked.info.id).revoked_at is not None
 
 
+async def test_checking_a_token_never_names_it_in_the_log_of_workers(tmp_path) -> None:
+    """Textual logs each worker by its description, which it makes from the arguments unless told."""
+    import threading
+
+    path = str(tmp_path / "tokens.db")
+    with TokenStore(path) as s:
+        s.ensure_account("alice")
+        secret = s.create_token(ALICE, "Found in a log", "read").secret
+    app = TokensApp(db=path, login="alice")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_section(pilot, "all")
+        await pilot.press("c")
+        release = threading.Event()
+        real_lookup = app.store.lookup
+
+        def slow_lookup(*args, **kwargs):  # type: ignore[no-untyped-def]
+            release.wait(30)
+            return real_lookup(*args, **kwargs)
+
+        app.store.lookup = slow_lookup  # type: ignore[method-assign]
+        try:
+            await pilot.press(*secret, "enter")
+            await wait_for(pilot, lambda: any(w.group == "lookup" for w in app.workers))
+            described = " ".join(f"{w.description} {w!r}" for w in app.workers)
+            assert secret not in described and secret[16:48] not in described
+        finally:
+            release.set()
+        await wait_for(pilot, lambda: app.screen.found is not None)
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [("not a token", "That is not a token"), ("tkn_" + "A" * 50, "That is not a token")],

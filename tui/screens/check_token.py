@@ -80,14 +80,15 @@ class CheckTokenScreen(DialogScreen[TokenInfo | None]):
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
         value = event.value.strip()
-        # The secret leaves the screen at once: only the worker's argument holds it, briefly.
+        # The secret leaves the screen at once; the worker holds it until the store has answered.
         event.input.value = ""
         if not value:
             return
         self.query_one("#check-result", Static).update(Content("Checking…"))
         self.look_up(value)
 
-    @work(thread=True, exclusive=True, group="lookup", exit_on_error=False)
+    # Named here: by default Textual describes a worker by its arguments, and logs it so.
+    @work(thread=True, exclusive=True, group="lookup", exit_on_error=False, description="look up a pasted token")
     def look_up(self, token: str) -> None:
         app = self.app
         try:
@@ -98,8 +99,6 @@ class CheckTokenScreen(DialogScreen[TokenInfo | None]):
             self.post_message(self.Found(None, NOT_FOUND))
         else:
             self.post_message(self.Found(found, None))
-        finally:
-            del token
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:
