@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import select
+from sqlalchemy.engine import Connection
 
 from . import access, accounts, audit, lifecycle, policy, tokens, tokenstring
 from .authn import Authenticator
@@ -323,7 +324,7 @@ class TokenStore:
             row = c.execute(select(Token.account_id, Token.scope).where(Token.id == token_id)).first()
             if row is None or not access.may_see(me.id, me.is_admin, row[0]):
                 raise tokens.not_found(token_id)
-            (info,) = lifecycle.enrich(c, [tokens.get(c, token_id)])  # type: ignore[list-item]
+            info = _whole(c, token_id)
             # Grant ∩ scope ∩ the token's databases.
             return limit_to_databases(accounts.access(c, row[0], Scope(row[1])), info.databases)
 
@@ -367,7 +368,7 @@ class TokenStore:
                          scope=scope.value, expires_at=expires_at.isoformat() if expires_at else None,
                          **({"databases": list(dict.fromkeys(d.strip() for d in databases))} if databases is not None else {}),
                          **({"note": note} if note is not None else {}))
-            (info,) = lifecycle.enrich(c, [tokens.get(c, token_id)])  # type: ignore[list-item]
+            info = _whole(c, token_id)
         return NewToken(info=info, secret=token)
 
     def seed_tokens(self, actor: Actor, seeds: Sequence[TokenSeed]) -> list[TokenInfo]:
@@ -396,7 +397,7 @@ class TokenStore:
                 if revoked is not None:
                     audit.record(c, now, actor, me.id, "token.revoke", account_id=me.id, token_id=token_id,
                                  label=label, demo=True)
-                added.append(tokens.get(c, token_id))  # type: ignore[arg-type]
+                added.append(_whole(c, token_id))
         return added
 
     def list_tokens(self, actor: Actor, *, include_revoked: bool = False, account: str | None = None) -> list[TokenInfo]:
@@ -460,7 +461,7 @@ class TokenStore:
             row = tokens.owner_of(c, token_id)
             if row is None or not access.may_see(me.id, me.is_admin, row.account_id):
                 raise tokens.not_found(token_id)
-            (info,) = lifecycle.enrich(c, [tokens.get(c, token_id)])  # type: ignore[list-item]
+            info = _whole(c, token_id)
             return info
 
     def lookup(self, actor: Actor, token: str) -> TokenInfo:
@@ -480,10 +481,9 @@ class TokenStore:
             raise TokenNotFound("no such token") from None
         del secret
         with self._db.tx() as c:
-            found = tokens.get(c, token_id)
-        if found is None:
-            raise TokenNotFound("no such token")
-        return found
+            if tokens.owner_of(c, token_id) is None:
+                raise TokenNotFound("no such token")
+            return _whole(c, token_id)
 
     def revoke(self, actor: Actor, token_id: str) -> TokenInfo:
         """Revoke a token for good (its owner or an administrator). Applications using it fail on
@@ -497,9 +497,9 @@ class TokenStore:
             tokens.mark_revoked(c, row, me.id, now)
             audit.record(c, now, actor, me.id, "token.revoke", account_id=row.account_id, token_id=token_id,
                          label=row.label)
-            info = tokens.get(c, token_id)
+            info = _whole(c, token_id)
         self._authn.cache.discard(token_id)
-        return info  # type: ignore[return-value]
+        return info
 
     def stale_tokens(self, actor: Actor, unused_days: int, *, all_accounts: bool = False) -> list[TokenInfo]:
         """Usable tokens not used for ``unused_days`` days (never-used ones count from creation):
@@ -508,7 +508,7 @@ class TokenStore:
             raise InvalidInput("the number of days must be 0 or more")
         with self._db.tx() as c:
             me = access.require_admin(c, actor, "revoke other accounts' tokens") if all_accounts else access.actor_row(c, actor)
-            return tokens.stale(c, None if all_accounts else me.id, unused_days, self.now())
+            return lifecycle.enrich(c, tokens.stale(c, None if all_accounts else me.id, unused_days, self.now()))
 
     def revoke_tokens(self, actor: Actor, token_ids: Sequence[str]) -> list[TokenInfo]:
         """Revoke these tokens in one transaction, one audit event each; all or none. Tokens
@@ -526,7 +526,7 @@ class TokenStore:
                 tokens.mark_revoked(c, row, me.id, now)
                 audit.record(c, now, actor, me.id, "token.revoke", account_id=row.account_id, token_id=token_id,
                              label=row.label, bulk=True)
-                done.append(tokens.get(c, token_id))  # type: ignore[arg-type]
+                done.append(_whole(c, token_id))
         for info in done:
             self._authn.cache.discard(info.id)
         return done
@@ -638,7 +638,7 @@ class TokenStore:
             audit.record(c, now, actor, me.id, "token.rotate", account_id=old.account_id, token_id=old.id,
                          label=old.label, replaced_by=new_id, overlap_seconds=int(overlap.total_seconds()),
                          old_stops_at=stops_at.isoformat(), expires_at=expiry.isoformat() if expiry else None)
-            (info,) = lifecycle.enrich(c, [tokens.get(c, new_id)])  # type: ignore[list-item]
+            info = _whole(c, new_id)
         return NewToken(info=info, secret=token)
 
     def edit_token(self, actor: Actor, token_id: str, *, label: str | None = None, note: str | None = None) -> TokenInfo:
@@ -666,7 +666,7 @@ class TokenStore:
             if changes:
                 audit.record(c, now, actor, me.id, "token.edit", account_id=row.account_id, token_id=token_id,
                              label=new_label or row.label, **changes)
-            (info,) = lifecycle.enrich(c, [tokens.get(c, token_id)])  # type: ignore[list-item]
+            info = _whole(c, token_id)
         return info
 
     def expiring_tokens(self, actor: Actor, within: timedelta = EXPIRES_SOON) -> list[TokenInfo]:
@@ -803,6 +803,16 @@ def _actions(actions: Iterable[Action | str]) -> list[Action]:
 
 def _names(actions: Iterable[Action]) -> list[str]:
     return [a.value for a in ALL_ACTIONS if a in actions]
+
+
+def _whole(c: Connection, token_id: str) -> TokenInfo:
+    """A token the caller knows exists, with every fact the store keeps about it (its note,
+    databases, rotation links and last caller are read by :func:`lifecycle.enrich`): every
+    method that returns a token returns it through here."""
+    info = tokens.get(c, token_id)
+    assert info is not None, "the caller checked that the token exists"
+    (info,) = lifecycle.enrich(c, [info])
+    return info
 
 
 def _filters(

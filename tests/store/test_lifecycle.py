@@ -275,6 +275,21 @@ def test_by_default_a_token_reaches_every_database_of_its_account(store, two_dat
     assert new.info.databases is None
 
 
+def test_every_call_that_returns_a_token_tells_its_limit_and_note(store, two_databases, clock) -> None:  # type: ignore[no-untyped-def]
+    """A limited token described as unlimited would tell an administrator it reaches every database."""
+    new = create(store, scope="read", databases=["Warehouse"], note="reporting host")
+    other = create(store, "Other", scope="read", databases=["Warehouse"], note="spare")
+    facts = lambda info: (info.databases, info.note)  # noqa: E731
+    expected = (("Warehouse",), "reporting host")
+    assert facts(store.get_token(Actor("alice"), new.info.id)) == expected
+    assert facts(store.lookup(Actor("alice"), new.secret)) == expected
+    clock.advance(days=40)
+    assert {t.id: facts(t) for t in store.stale_tokens(Actor("alice"), 30)}[new.info.id] == expected
+    assert facts(store.revoke(Actor("alice"), new.info.id)) == expected
+    [revoked] = store.revoke_tokens(Actor("alice"), [other.info.id])
+    assert facts(revoked) == (("Warehouse",), "spare")
+
+
 def test_a_token_limited_to_a_database_can_do_nothing_on_the_others(store, two_databases) -> None:  # type: ignore[no-untyped-def]
     new = create(store, scope="read_write", databases=["Warehouse"])
     principal = store.authenticate(new.secret)
