@@ -161,6 +161,18 @@ async def test_a_filter_that_matches_nothing_says_so(demo_db) -> None:
         assert app.screen.filter_text == "jkqg"
 
 
+async def test_a_pasted_escape_sequence_never_reaches_the_terminal_from_the_filter(demo_db) -> None:
+    from textual import events
+
+    app = TokensApp(db=demo_db, login="alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_help(pilot)
+        await pilot.press("slash")
+        app.screen.query_one("#help-filter").post_message(events.Paste("zz\x1b[2Jqx\x1b]52;c;aGk=\x07"))
+        await wait_for(pilot, lambda: "No key matches" in flat(screen_text(app)))
+        assert "\x1b" not in app.screen.filter_text and "\x1b" not in screen_text(app)
+
+
 async def test_help_over_the_table_does_not_move_the_list(demo_db) -> None:
     app = TokensApp(db=demo_db, login="alice")
     async with app.run_test(size=(80, 24)) as pilot:

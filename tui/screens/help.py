@@ -24,6 +24,7 @@ from textual.widgets import Input, Static
 
 from ..commands import action_words
 from ..widgets.footer import KeyFooter
+from ..widgets.plain_input import PlainInput
 from .dialog import DialogScreen
 
 ABOUT: tuple[str, ...] = (
@@ -256,7 +257,7 @@ class HelpScreen(DialogScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog") as dialog:
             dialog.border_title = "Help"
-            yield Input(placeholder="Type to filter the keys; escape clears", id="help-filter", compact=True)
+            yield PlainInput(placeholder="Type to filter the keys; escape clears", id="help-filter", compact=True)
             with VerticalScroll(id="help-body"):
                 yield Static("", id="no-match", markup=False)
                 for section in self.sections:
