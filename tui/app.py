@@ -329,11 +329,11 @@ class TokensApp(App[None]):
     def _poll(self) -> None:
         if self.store is None:
             return
+        if any(w.group == "poll" and not w.is_finished for w in self.workers):
+            return  # the last look has not come back yet (a slow database): no pile of threads
         if self._marker is None:
             self._resync()
             return
-        if any(w.group == "poll" and not w.is_finished for w in self.workers):
-            return  # the last look has not come back yet (a slow database): no pile of threads
         self.polls += 1
         self.poll_changes()
 
