@@ -100,12 +100,6 @@ def link(info: TokenInfo) -> str:
     return ""
 
 
-def last_caller(info: TokenInfo) -> str:
-    """Where the token was last presented from, as its API server described the caller."""
-    parts = [safe(part) for part in (info.last_used_address, info.last_used_agent) if part]
-    return " · ".join(parts) if parts else "—"
-
-
 def databases(info: TokenInfo) -> str:
     if info.databases is None:
         return "all the account can reach"
@@ -138,9 +132,6 @@ def cells(text: str) -> int:
     return cell_len(text)
 
 
-_cells = cells
-
-
 def pad(text: str, width: int) -> str:
     """``text`` followed by spaces up to ``width`` terminal cells (``str.ljust`` counts characters,
     which misaligns columns after a wide character)."""
@@ -149,21 +140,19 @@ def pad(text: str, width: int) -> str:
 
 def local_zone() -> str:
     """The name of the time zone dates are read in (over SSH, the server's), e.g. ``CET``."""
-    from datetime import datetime
-
     return datetime.now().astimezone().tzname() or "local time"
 
 
 def _cut_middle(text: str, width: int) -> str:
     """``text`` in ``width`` cells with an ellipsis in the middle, keeping more of the end."""
-    if _cells(text) <= width:
+    if cells(text) <= width:
         return text
     if width <= 1:
         return "…"[:width]
     keep = width - 1
     head = keep // 3
     tail = keep - head
-    while _cells(text[:head]) + _cells(text[len(text) - tail:]) > keep and (head or tail):
+    while cells(text[:head]) + cells(text[len(text) - tail:]) > keep and (head or tail):
         if tail > head:
             tail -= 1
         else:
@@ -184,7 +173,7 @@ def short_location(location: str, width: int, home: str | None = None) -> str:
     text = location
     if "://" not in text and home and home != "/" and (text == home or text.startswith(home.rstrip("/") + "/")):
         text = "~" + text[len(home.rstrip("/")):]
-    if _cells(text) <= width:
+    if cells(text) <= width:
         return text
     if "://" in text or "/" not in text:
         return _cut_middle(text, width)
@@ -193,9 +182,9 @@ def short_location(location: str, width: int, home: str | None = None) -> str:
     # Keep as many of the folders nearest the file as fit, after the first part and an ellipsis.
     for keep in range(len(middle) - 1, -1, -1):
         candidate = "/".join([head, "…", *middle[len(middle) - keep:], name])
-        if _cells(candidate) <= width:
+        if cells(candidate) <= width:
             return candidate
-    if _cells("…/" + name) <= width:
+    if cells("…/" + name) <= width:
         return "…/" + name
     return _cut_middle(name, width)
 
@@ -207,7 +196,6 @@ __all__ = [
     "day",
     "expires",
     "expires_exactly",
-    "last_caller",
     "link",
     "local_zone",
     "pad",

@@ -105,7 +105,6 @@ class AllTokensScreen(FilteredSection):
     DOING: ClassVar[dict[str, str]] = {
         "read_page": "Cannot read the tokens",
         "read_more": "Cannot read more tokens",
-        "count": "Cannot count the tokens",
         "prepare_bulk": "Cannot list the tokens to revoke",
         "revoke_bulk": "No token was revoked",
         "revoke_one": "The token was not revoked",

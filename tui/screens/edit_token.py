@@ -13,11 +13,11 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Input, Static
 
-from store import NOTE_MAX, InvalidInput, TokenInfo, label_key, strip_controls, validate_note
+from store import NOTE_MAX, TokenInfo, label_key, strip_controls
 
 from ..widgets.plain_input import PlainInput
 from ..widgets.footer import KeyFooter
-from .add_token import _sentence, label_problem
+from .add_token import _sentence, label_problem, note_text_problem
 from .dialog import DialogScreen
 
 NOTE_HINT = "For people: what uses this token, who to ask. It changes nothing the token can do."
@@ -28,14 +28,6 @@ class EditTokenRequest:
     token_id: str
     label: str | None
     note: str | None
-
-
-def note_problem(value: str) -> str | None:
-    try:
-        validate_note(value)
-    except InvalidInput as error:
-        return _sentence(str(error))
-    return None
 
 
 class EditTokenScreen(DialogScreen[EditTokenRequest | None]):
@@ -105,7 +97,7 @@ class EditTokenScreen(DialogScreen[EditTokenRequest | None]):
 
     @on(Input.Changed, "#note")
     def _note_changed(self, event: Input.Changed) -> None:
-        self._show("note", note_problem(event.value), NOTE_HINT)
+        self._show("note", note_text_problem(event.value), NOTE_HINT)
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#save")
@@ -119,7 +111,7 @@ class EditTokenScreen(DialogScreen[EditTokenRequest | None]):
     def action_save(self) -> None:
         label = self.query_one("#label", Input).value
         note = self.query_one("#note", Input).value
-        for which, problem in (("label", self._label_problem(label)), ("note", note_problem(note))):
+        for which, problem in (("label", self._label_problem(label)), ("note", note_text_problem(note))):
             if problem:
                 self._show(which, problem, NOTE_HINT if which == "note" else "")
                 self.query_one(f"#{which}", Input).focus()
@@ -135,4 +127,4 @@ class EditTokenScreen(DialogScreen[EditTokenRequest | None]):
         self.dismiss(None)
 
 
-__all__ = ["EditTokenRequest", "EditTokenScreen", "note_problem"]
+__all__ = ["EditTokenRequest", "EditTokenScreen"]

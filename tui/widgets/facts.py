@@ -28,8 +28,3 @@ class Facts(VerticalScroll, can_focus=True):
     def update(self, content: Content | str) -> None:
         self.query_one(Static).update(content)
         self.scroll_home(animate=False)
-
-    @property
-    def text(self) -> str:
-        """What is shown, as plain text."""
-        return str(self.query_one(Static).visual)
