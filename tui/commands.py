@@ -30,7 +30,7 @@ ACTIONS = (
     ("Show or hide revoked tokens", "Toggle revoked tokens in the list", "toggle_revoked"),
     ("Sort by least used", "Tokens used on the fewest of the last 30 days first; again for newest first",
      "sort_by_use"),
-    ("Reload", "Read the section again (changes made elsewhere show within 2 seconds anyway)", "reload"),
+    ("Reload", "Read the section again (changes made elsewhere show within a second or two anyway)", "reload"),
     ("Go to API tokens", "The token list", "show_page('tokens')"),
     ("Go to Profile", "Your account and its permissions", "show_page('profile')"),
     ("Help", "Keys and how tokens work", "help"),
