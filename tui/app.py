@@ -365,10 +365,14 @@ class TokensApp(App[None]):
             self.call_after_refresh(self.check_binding_ids)
         self.notify(f"{message.doing}: {message.reason}", title="Error", severity="error", markup=False, timeout=8)
 
-    def data_written(self) -> None:
-        """This app changed something: ask at once rather than at the next tick."""
+    def data_written(self, section: SectionScreen | None = None) -> None:
+        """This app changed something: look for changes at once rather than at the next tick.
+        The change it finds makes every section read again, ``section`` (the one that wrote) too:
+        one read each. Without a look to make (after a failed one), ``section`` reads now."""
         if self.store is not None and self._marker is not None:
             self.poll_changes()
+        elif section is not None:
+            section.read_again()
 
     # ------------------------------------------------------------------ actions
 

@@ -126,6 +126,30 @@ async def test_a_duplicate_the_store_finds_reopens_the_form_with_the_reason(demo
         assert "Race label" in shown
 
 
+async def test_a_change_made_here_is_read_back_once_and_stays_selected(demo_db) -> None:
+    app = TokensApp(db=demo_db, login="alice")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        reads = []
+        real_list = app.store.list_tokens
+
+        def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+            reads.append(1)
+            return real_list(*args, **kwargs)
+
+        app.store.list_tokens = counted  # type: ignore[method-assign]
+        table = app.query_one(TokenTable)
+        table.action_cursor_down()
+        target = table.highlighted
+        assert target is not None and target.revoked_at is None
+        await pilot.press("r", "y")
+        await wait_for(pilot, lambda: table.highlighted is not None and table.highlighted.revoked_at is not None)
+        assert table.highlighted.id == target.id
+        polls = app.polls
+        await wait_for(pilot, lambda: app.polls >= polls + 2)  # later looks find nothing more to read
+        assert len(reads) == 1
+
+
 async def test_revoke_then_confirm(demo_db) -> None:
     app = TokensApp(db=demo_db, login="alice")
     async with app.run_test(size=(120, 40)) as pilot:

@@ -262,8 +262,7 @@ class AccountsScreen(SectionScreen):
 
     def on_accounts_screen_changed(self, message: Changed) -> None:
         self.notify(fmt.safe(message.text), title="Accounts", markup=False)
-        self.read_again()
-        self.tokens_app.data_written()
+        self.tokens_app.data_written(self)
 
     def store_failed(self, doing: str, reason: str) -> None:
         if doing != self.DOING["read_accounts"] and doing != self.DOING["read_grants"]:

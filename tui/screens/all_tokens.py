@@ -403,5 +403,4 @@ class AllTokensScreen(FilteredSection):
         else:
             text = f"Revoked {len(done)} tokens. Applications using them are refused from now on."
         self.notify(text, title="Revoked", markup=False)
-        self.read_again()
-        self.tokens_app.data_written()
+        self.tokens_app.data_written(self)

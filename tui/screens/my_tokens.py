@@ -91,6 +91,8 @@ class MyTokensScreen(SectionScreen):
         #: The start-up warning about tokens that expire soon is given once.
         self._expiry_warned = False
         self.loaded = False
+        #: The token to select when the list is next read (one this section just changed).
+        self._select_next: str | None = None
         self.error: str | None = None
         self._binding_state: tuple[object, ...] = (False, False)
 
@@ -119,8 +121,14 @@ class MyTokensScreen(SectionScreen):
 
     # ------------------------------------------------------------------ workers
 
-    def load(self, select_id: str | None = None) -> None:
+    def load(self) -> None:
+        select_id, self._select_next = self._select_next, None
         self.reload_tokens(select_id)
+
+    def _written(self, select_id: str) -> None:
+        """A change made here: the read it causes selects ``select_id``."""
+        self._select_next = select_id
+        self.tokens_app.data_written(self)
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def reload_tokens(self, select_id: str | None = None) -> None:
@@ -230,7 +238,7 @@ class MyTokensScreen(SectionScreen):
 
         self.app.push_screen(RevealSecretScreen(info, message.new.secret))
         message.new = None  # type: ignore[assignment]
-        self.reload_tokens(select_id=info.id)
+        self._written(info.id)
 
     def on_add_refused(self, message: AddRefused) -> None:
         request = message.request
@@ -250,14 +258,12 @@ class MyTokensScreen(SectionScreen):
             title="Token rotated",
             markup=False,
         )
-        self.reload_tokens(select_id=info.id)
-        self.tokens_app.data_written()
+        self._written(info.id)
 
     def on_token_edited(self, message: TokenEdited) -> None:
         message.stop()
         self.notify(f"Saved “{fmt.safe(message.info.label)}”.", title="Token changed", markup=False, timeout=3)
-        self.reload_tokens(select_id=message.info.id)
-        self.tokens_app.data_written()
+        self._written(message.info.id)
 
     def on_token_revoked(self, message: TokenRevoked) -> None:
         message.stop()
@@ -266,8 +272,7 @@ class MyTokensScreen(SectionScreen):
             title="Token revoked",
             markup=False,
         )
-        self.reload_tokens(select_id=message.info.id)
-        self.tokens_app.data_written()
+        self._written(message.info.id)
 
     # ------------------------------------------------------------------ showing
 
