@@ -35,7 +35,10 @@ __all__ = ["build_parser", "main", "parse"]
 
 #: The commands ``--read-only`` allows (it is there for people who only look): these change nothing.
 #: Any other command, including one added later, is refused under it.
-READ_ONLY_COMMANDS = frozenset({"list", "verify", "lookup", "audit", "db status", "account list", "ssh keys"})
+READ_ONLY_COMMANDS = frozenset({"list", "verify", "lookup", "audit", "db status", "account list", "ssh keys",
+                                "policy show", "policy check"})
+#: The commands that take an action word, by where argparse puts it ("account list" → account_command).
+_ACTIONS = ("account_command", "db_command", "ssh_command", "policy_command")
 
 
 #: The command groups, in the order ``tokens --help`` lists them (a module of this package each).
@@ -135,8 +138,7 @@ def cmd_app(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse(argv)
-    action = next((getattr(args, name) for name in ("account_command", "db_command", "ssh_command")
-                   if getattr(args, name, None)), None)
+    action = next((getattr(args, name) for name in _ACTIONS if getattr(args, name, None)), None)
     command = " ".join(filter(None, (getattr(args, "command", None), action)))
     if args.read_only and command and command not in READ_ONLY_COMMANDS:
         err(f"--read-only: '{command}' changes the database; run it without --read-only")
