@@ -3,9 +3,51 @@ the key's account, and the commands the client asks for (tests/ssh does the same
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 BOB_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINOM4mEb6LDTYCODZKFf0uJfYch1vfQMCK1uyE3QmW3i bob@laptop"
+
+
+@pytest.fixture
+def session(tokens, create, cli, db, monkeypatch):  # type: ignore[no-untyped-def]
+    """``session(command, read_only=False)``: connect with bob's key, asking for ``command``
+    (``None``: none, from a terminal)."""
+
+    def connect(command: str | None, *, read_only: bool = False):  # type: ignore[no-untyped-def]
+        create()  # alice's account first: the administrator, who adds bob and his key
+        assert tokens("account", "add", "bob").code == 0
+        flags = ["--read-only"] if read_only else []
+        added = tokens("ssh", "add-key", "bob", "-", *flags, stdin=BOB_KEY + "\n")
+        assert added.code == 0, added
+        fingerprint = tokens("ssh", "keys", "--json").json[0]["fingerprint"]
+        if command is None:
+            monkeypatch.delenv("SSH_ORIGINAL_COMMAND", raising=False)
+            monkeypatch.setattr("tui.terminal.has_terminal", lambda: True)
+        else:
+            monkeypatch.setenv("SSH_ORIGINAL_COMMAND", command)
+        return cli("ssh", "session", fingerprint, "--db", db)
+
+    return connect
+
+
+@pytest.mark.parametrize("read_only", [False, True])
+def test_a_key_with_a_terminal_opens_the_app_as_its_account(session, monkeypatch, read_only) -> None:
+    opened: list[dict[str, object]] = []
+
+    def run(**kwargs: object) -> int:
+        opened.append({**kwargs, "collector_on": gc.isenabled()})
+        return 0
+
+    monkeypatch.setattr("tui.app.run", run)
+    result = session(None, read_only=read_only)
+
+    assert result.code == 0, result
+    (app,) = opened
+    assert app["actor"].account == "bob" and app["read_only"] is read_only  # type: ignore[attr-defined]
+    assert app["collector_on"] is False  # off while the app starts, as for the local command
+    assert gc.isenabled()
 
 
 def test_an_administrator_adds_a_key_that_may_only_look(tokens, create) -> None:

@@ -24,7 +24,7 @@ from importlib import import_module
 import store
 from store import StoreError
 
-from .common import EXIT_FAIL, EXIT_OK, EXIT_USAGE, Parser, UsageError, add_common, err
+from .common import EXIT_FAIL, EXIT_OK, EXIT_USAGE, Parser, UsageError, add_common, err, open_app
 
 TYPE_CHECKING = False  # typing itself is not loaded: a short command has no use for it
 if TYPE_CHECKING:
@@ -117,23 +117,7 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 def cmd_app(args: argparse.Namespace) -> int:
-    import gc
-
-    # Start-up makes thousands of objects that live as long as the app (classes, parsed styles,
-    # widgets); before the first frame the cycle collector would only walk them again and again.
-    # The app turns it back on as soon as its first frame is on the screen.
-    gc.disable()
-    try:
-        from ..app import run
-        from ..config import load
-
-        config = load()  # themes are checked by the app, which knows them
-        line = config.problem_line()
-        if line is not None:
-            err(line)  # left on the terminal when the app ends; the app says it too
-        return run(db=args.db, account=args.account, read_only=args.read_only, config=config)
-    finally:
-        gc.enable()
+    return open_app(args.db, args.account, read_only=args.read_only)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
