@@ -4,6 +4,7 @@ the key's account, and the commands the client asks for (tests/ssh does the same
 from __future__ import annotations
 
 import gc
+import shlex
 
 import pytest
 
@@ -48,6 +49,39 @@ def test_a_key_with_a_terminal_opens_the_app_as_its_account(session, monkeypatch
     assert app["actor"].account == "bob" and app["read_only"] is read_only  # type: ignore[attr-defined]
     assert app["collector_on"] is False  # off while the app starts, as for the local command
     assert gc.isenabled()
+
+
+def test_a_command_over_ssh_runs_as_the_keys_account(session, tokens) -> None:
+    result = session("create --label Laptop --scope read")
+
+    assert result.code == 0, result
+    secret = result.out.strip()
+    assert result.out == secret + "\n" and secret.startswith("tkn_")
+    (token,) = [t for t in tokens("list", "--json", "--all-accounts").json if t["account"] == "bob"]
+    assert token["label"] == "Laptop"
+
+
+@pytest.mark.parametrize(
+    ("command", "message"),
+    [
+        ("list --no-such-option", "unrecognized arguments: --no-such-option"),
+        ("create --label", "argument --label: expected one argument"),
+        ("ssh keys extra", "unrecognized arguments: extra"),
+    ],
+)
+def test_a_command_line_that_cannot_be_read_exits_64_as_locally(session, cli, command, message) -> None:
+    result = session(command)
+    local = cli(*shlex.split(command))
+
+    assert result.code == local.code == 64
+    assert message in result.err and result.err == local.err and result.out == ""
+
+
+def test_db_and_account_options_are_refused_over_ssh(session) -> None:
+    result = session("list --account alice")
+
+    result.assert_one_error_line()
+    assert result.code == 64 and "your key decides the account" in result.err
 
 
 def test_an_administrator_adds_a_key_that_may_only_look(tokens, create) -> None:

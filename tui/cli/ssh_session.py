@@ -94,9 +94,9 @@ def run_requested(argv: list[str], db: str | None, actor: store.Actor, *, admin:
     if name != "ssh" and name not in allowed:
         shown = store.strip_controls(name)[:40]
         return refuse(f"{shown!r} is not available over SSH; 'help' lists what is (there is no shell)")
-    from . import build_parser
+    from . import parse
 
-    parsed = build_parser().parse_args(argv)  # a bad command line exits 64, as locally
+    parsed = parse(argv)  # as locally: only the command's group is built; a bad line exits 64
     if getattr(parsed, "db", None) is not None or getattr(parsed, "account", None) is not None:
         return refuse("--db and --account are not accepted over SSH: your key decides the account")
     if parsed.command == "ssh":
