@@ -58,7 +58,7 @@ def main() -> None:
     # The tokens app starts as the command starts it, `tokens --db DB --account NAME`, through the
     # command line's own entry, with only the terminal replaced by a headless one and the store
     # left closed (it opens after the first frame). Replacing those needs the app's modules
-    # imported first; the command imports them with the cycle collector turned off (``cmd_app``),
+    # imported first; the command imports them with the cycle collector turned off (``open_app``),
     # so that is done here too, after the command line itself is loaded as usual.
     import gc
 

@@ -112,7 +112,7 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 def run(url: str, backend: str, processes: int, ops: int, seconds: float) -> dict[str, Any]:
-    from store import TokenStore
+    from store import Actor, TokenStore
 
     TokenStore(url).close()  # the schema, made once before the workers start
     context = mp.get_context("spawn")

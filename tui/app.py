@@ -519,12 +519,18 @@ def _cheap_target(db: str | None) -> bool:
 
 
 def run(db: str | None = None, account: str | None = None, *, read_only: bool = False,
-        config: Config | None = None) -> int:
+        config: Config | None = None, actor: Actor | None = None) -> int:
     """Open the app on this terminal (refused without one); returns the process exit code: 0, or 1
-    after an error it could not handle (Textual has then printed what happened to stderr)."""
+    after an error it could not handle (Textual has then printed what happened to stderr).
+
+    ``actor``: who is acting when that was established before the app (an SSH key's account); the
+    app then takes it as it is instead of resolving the login."""
     from .terminal import run_app
 
-    code = run_app(TokensApp(db=db, account=account, read_only=read_only, config=config))
+    app = TokensApp(db=db, account=account, read_only=read_only, config=config)
+    if actor is not None:
+        app.actor = actor
+    code = run_app(app)
     if code == 1:
         print("tokens: the app stopped after an unexpected error (above); nothing more was changed", file=sys.stderr)
     return code

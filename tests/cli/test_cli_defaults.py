@@ -58,3 +58,23 @@ def test_a_broken_config_file_is_one_line_on_stderr_and_the_app_still_opens(cli,
     assert str(path) in result.err and "not valid TOML" in result.err
     assert opened["read_only"] is True
     assert opened["config"].keymap == {}  # type: ignore[attr-defined]
+
+
+def test_read_only_shows_and_checks_the_lifetime_policy(tokens, create) -> None:
+    create("Forever", "read", "--expires", "never")
+    assert tokens("policy", "set", "--max-lifetime", "90d").code == 0
+
+    shown = tokens("--read-only", "policy", "show", "--json")
+    checked = tokens("--read-only", "policy", "check")
+
+    assert shown.code == 0 and shown.json["max_lifetime_seconds"] == 90 * 24 * 3600
+    assert checked.code == 1 and "Forever" in checked.out  # exit 1: a token outlives the policy
+    assert "--read-only" not in shown.err + checked.err
+
+
+def test_read_only_refuses_to_set_the_lifetime_policy(tokens) -> None:
+    result = tokens("--read-only", "policy", "set", "--max-lifetime", "30d")
+
+    result.assert_one_error_line()
+    assert result.code == 64 and "'policy set'" in result.err
+    assert tokens("policy", "show", "--json").json["max_lifetime_seconds"] is None

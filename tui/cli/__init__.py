@@ -24,7 +24,7 @@ from importlib import import_module
 import store
 from store import StoreError
 
-from .common import EXIT_FAIL, EXIT_OK, EXIT_USAGE, Parser, UsageError, add_common, err
+from .common import EXIT_FAIL, EXIT_OK, EXIT_USAGE, Parser, UsageError, add_common, err, open_app
 
 TYPE_CHECKING = False  # typing itself is not loaded: a short command has no use for it
 if TYPE_CHECKING:
@@ -35,7 +35,10 @@ __all__ = ["build_parser", "main", "parse"]
 
 #: The commands ``--read-only`` allows (it is there for people who only look): these change nothing.
 #: Any other command, including one added later, is refused under it.
-READ_ONLY_COMMANDS = frozenset({"list", "verify", "lookup", "audit", "db status", "account list", "ssh keys"})
+READ_ONLY_COMMANDS = frozenset({"list", "verify", "lookup", "audit", "db status", "account list", "ssh keys",
+                                "policy show", "policy check"})
+#: The commands that take an action word, by where argparse puts it ("account list" → account_command).
+_ACTIONS = ("account_command", "db_command", "ssh_command", "policy_command")
 
 
 #: The command groups, in the order ``tokens --help`` lists them (a module of this package each).
@@ -114,29 +117,12 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 def cmd_app(args: argparse.Namespace) -> int:
-    import gc
-
-    # Start-up makes thousands of objects that live as long as the app (classes, parsed styles,
-    # widgets); before the first frame the cycle collector would only walk them again and again.
-    # The app turns it back on as soon as its first frame is on the screen.
-    gc.disable()
-    try:
-        from ..app import run
-        from ..config import load
-
-        config = load()  # themes are checked by the app, which knows them
-        line = config.problem_line()
-        if line is not None:
-            err(line)  # left on the terminal when the app ends; the app says it too
-        return run(db=args.db, account=args.account, read_only=args.read_only, config=config)
-    finally:
-        gc.enable()
+    return open_app(args.db, args.account, read_only=args.read_only)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse(argv)
-    action = next((getattr(args, name) for name in ("account_command", "db_command", "ssh_command")
-                   if getattr(args, name, None)), None)
+    action = next((getattr(args, name) for name in _ACTIONS if getattr(args, name, None)), None)
     command = " ".join(filter(None, (getattr(args, "command", None), action)))
     if args.read_only and command and command not in READ_ONLY_COMMANDS:
         err(f"--read-only: '{command}' changes the database; run it without --read-only")

@@ -155,3 +155,26 @@ def confirm(question: str, *, yes: bool, what: str) -> bool:
 def print_json_lines(items: list[dict[str, object]]) -> None:
     for item in items:
         sys.stdout.write(json.dumps(item, ensure_ascii=False) + "\n")
+
+
+def open_app(db: str | None, account: str | None = None, *, read_only: bool = False,
+             actor: Actor | None = None) -> int:
+    """The terminal app, as ``tokens`` with no command and an SSH key's session open it: the
+    process exit code. ``actor``: who is acting, when a key has already established it."""
+    import gc
+
+    # Start-up makes thousands of objects that live as long as the app (classes, parsed styles,
+    # widgets); before the first frame the cycle collector would only walk them again and again.
+    # The app turns it back on as soon as its first frame is on the screen.
+    gc.disable()
+    try:
+        from ..app import run
+        from ..config import load
+
+        config = load()  # themes are checked by the app, which knows them
+        line = config.problem_line()
+        if line is not None:
+            err(line)  # left on the terminal when the app ends; the app says it too
+        return run(db=db, account=account, read_only=read_only, config=config, actor=actor)
+    finally:
+        gc.enable()

@@ -92,17 +92,26 @@ def cmd_rotate(args: argparse.Namespace) -> int:
     with open_store(args) as db:
         actor = resolve_actor(db, args, create=False)
         new = db.rotate(actor, token_id, **kwargs)  # type: ignore[arg-type]
-        old = db.get_token(actor, token_id)
+        # The rotation is done: its secret is shown before anything else is asked of the database.
+        print(new.secret, flush=True)
+        stops_at = None
+        if overlap:
+            try:
+                stops_at = db.get_token(actor, token_id).expires_at  # the overlap, or sooner
+            except store.StoreError:
+                pass  # the summary below then gives the overlap instead of the moment
     info = new.info
-    print(new.secret, flush=True)
     until = f"valid through {fmt.expires(info)}" if info.expires_at else "no expiry"
-    if overlap:
-        stops = (f"keeps working until {fmt.when(old.expires_at)} ({store.describe_duration(overlap)}), "
+    if not overlap:
+        stops = "stopped working now"
+    elif stops_at is not None:
+        stops = (f"keeps working until {fmt.when(stops_at)} ({store.describe_duration(overlap)}), "
                  "then stops: switch the program using it to the new secret before then")
     else:
-        stops = "stopped working now"
+        stops = (f"keeps working for {store.describe_duration(overlap)} at most, "
+                 "then stops: switch the program using it to the new secret before then")
     print(
-        f"Rotated token {old.id} “{fmt.safe(old.label)}”: the new token is {info.id} ({info.scope.title}, {until}).\n"
+        f"Rotated token {info.replaces} “{fmt.safe(info.label)}”: the new token is {info.id} ({info.scope.title}, {until}).\n"
         f"The old token {stops}.\n"
         "This is the only time the new secret is shown: store it now (a password manager is best).",
         file=sys.stderr,

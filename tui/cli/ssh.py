@@ -40,7 +40,8 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     )
     add.add_argument("key_account", metavar="ACCOUNT", help="the account the key opens")
     add.add_argument("pubkey_file", metavar="PUBKEY_FILE", help="the public key file, e.g. id_ed25519.pub; - reads stdin")
-    add.add_argument("--read-only", action="store_true",
+    # Its own name: the top-level --read-only (this session only looks) would refuse the command.
+    add.add_argument("--read-only", dest="key_read_only", action="store_true",
                      help="this key may look but not change: list, verify, lookup, and the app without add or revoke")
     _add_db(add)
     add.set_defaults(run=cmd_add_key)
@@ -109,7 +110,7 @@ def cmd_add_key(args: argparse.Namespace) -> int:
     store.parse_public_key(text)  # a bad key is refused before the database is opened
     with open_store(args) as db:
         actor = resolve_actor(db, args, create=False)
-        key = db.add_key(actor, args.key_account, text, read_only=args.read_only)
+        key = db.add_key(actor, args.key_account, text, read_only=args.key_read_only)
     mode = " (read-only)" if key.read_only else ""
     print(f"Added {key.type} key {key.fingerprint} for {fmt.safe(key.account)}{mode}. "
           f"It opens the account over SSH from the next connection.", file=sys.stderr)

@@ -15,14 +15,12 @@ database or the account: ``--db`` and ``--account`` are refused.
 from __future__ import annotations
 
 import argparse
-import inspect
 import os
 import shlex
-import sys
 
 import store
 
-from .common import EXIT_OK, EXIT_USAGE, err
+from .common import EXIT_OK, EXIT_USAGE, err, open_app
 
 #: Everyone's commands over SSH (a read-only key: only those that change nothing).
 COMMANDS = ("list", "create", "revoke", "verify", "lookup", "help")
@@ -96,9 +94,9 @@ def run_requested(argv: list[str], db: str | None, actor: store.Actor, *, admin:
     if name != "ssh" and name not in allowed:
         shown = store.strip_controls(name)[:40]
         return refuse(f"{shown!r} is not available over SSH; 'help' lists what is (there is no shell)")
-    from . import build_parser
+    from . import parse
 
-    parsed = build_parser().parse_args(argv)  # a bad command line exits 64, as locally
+    parsed = parse(argv)  # as locally: only the command's group is built; a bad line exits 64
     if getattr(parsed, "db", None) is not None or getattr(parsed, "account", None) is not None:
         return refuse("--db and --account are not accepted over SSH: your key decides the account")
     if parsed.command == "ssh":
@@ -125,23 +123,5 @@ def _is_admin(db: store.TokenStore, actor: store.Actor) -> bool:
 
 
 def _run_app(db: str | None, actor: store.Actor, *, read_only: bool) -> int:
-    from ..app import TokensApp
-    from ..terminal import run_app
-
-    options: dict[str, object] = {}
-    parameters = inspect.signature(TokensApp.__init__).parameters
-    if "actor" in parameters:
-        options["actor"] = actor
-    else:
-        options["account"] = actor.account
-    if read_only:
-        if "read_only" not in parameters:
-            # A read-only key must never open an app that can change things.
-            print("tokens: this key is read-only; use the commands: ssh HOST help", file=sys.stderr)
-            return EXIT_USAGE
-        options["read_only"] = True
-    app = TokensApp(db=db, **options)  # type: ignore[arg-type]
-    if "actor" not in parameters:
-        # The key established who is acting: the app takes it as it is instead of resolving its own.
-        app.actor = actor  # type: ignore[attr-defined]
-    return run_app(app)
+    # The key established who is acting: the app takes it as it is instead of resolving its own.
+    return open_app(db, actor.account, read_only=read_only, actor=actor)
