@@ -233,24 +233,17 @@ async def measure_app(db_path: Path, account: str, list_repeats: int) -> dict[st
     result: dict[str, object] = {}
     posted: dict[str, float] = {}
 
-    original_load = app._load
+    from tui.screens.my_tokens import MyTokensScreen
 
-    def load(select_id: str | None = None) -> None:
-        # The worker's read, stamped when the store has answered and the message goes out.
-        original_post = app.post_message
+    # The worker's read, stamped when the store has answered and the list's message goes out.
+    original_post = MyTokensScreen.post_message
 
-        def post(message):  # type: ignore[no-untyped-def]
-            if isinstance(message, TokensLoaded) and "first" not in posted:
-                posted["first"] = time.perf_counter()
-            return original_post(message)
+    def post(screen, message):  # type: ignore[no-untyped-def]
+        if isinstance(message, TokensLoaded) and "first" not in posted:
+            posted["first"] = time.perf_counter()
+        return original_post(screen, message)
 
-        app.post_message = post  # type: ignore[method-assign]
-        try:
-            original_load(select_id)
-        finally:
-            del app.post_message
-
-    app._load = load  # type: ignore[method-assign]
+    MyTokensScreen.post_message = post  # type: ignore[method-assign]
     async with app.run_test(size=SIZE) as pilot:
         displays = Displays(app)
         table = app.query_one(TokenTable)
@@ -262,12 +255,14 @@ async def measure_app(db_path: Path, account: str, list_repeats: int) -> dict[st
         await app.workers.wait_for_complete()
         await displays.settle(displays.mark())
 
-        # The list again, the way the app's worker hands it over, and straight into the widget.
-        tokens, access = list(app.tokens), list(app.access)
+        MyTokensScreen.post_message = original_post  # type: ignore[method-assign]
+        # The list again, the way the section's worker hands it over, and straight into the widget.
+        screen = app.sections["tokens"]
+        tokens, access = list(app.tokens), list(screen.access)
         via_message, via_set_rows = [], []
         for _ in range(list_repeats):
             for into, give in (
-                (via_message, lambda: app.post_message(TokensLoaded(list(tokens), access))),
+                (via_message, lambda: screen.post_message(TokensLoaded(list(tokens), access))),
                 (via_set_rows, lambda: table.set_rows(list(reversed(tokens)))),
             ):
                 await displays.settle(displays.mark())
@@ -303,13 +298,14 @@ async def measure_cursor(db_path: Path, keys: int) -> dict[str, object]:
     async with app.run_test(size=SIZE) as pilot:
         displays = Displays(app)
         table = app.query_one(TokenTable)
-        await wait_until(lambda: app.loaded)
+        await wait_until(lambda: "tokens" in app.sections and app.sections["tokens"].loaded)
         await app.workers.wait_for_complete()
+        screen = app.sections["tokens"]
         table.focus()
         scrolls = min(BLOCK, SIZES[SMALL] - SCROLL_FROM - 1)
         for _ in range(max(1, keys // BLOCK)):
             for count, tokens in lists.items():
-                app.post_message(TokensLoaded(list(tokens), access))
+                screen.post_message(TokensLoaded(list(tokens), access))
                 await wait_until(lambda count=count: len(table.rows) == count)
                 table.cursor = 0
                 await displays.settle(displays.mark())
