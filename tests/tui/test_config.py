@@ -16,9 +16,6 @@ from tui.screens.add_token import AddTokenScreen
 
 from tui_helpers import screen_text, settle, wait_for
 
-DEFAULT_THEME = TokensApp().theme
-
-
 
 @pytest.fixture
 def config_path(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
@@ -146,7 +143,7 @@ async def test_a_broken_file_is_a_message_and_the_defaults(demo_db, config_path,
         await settle(pilot)
         await wait_for(pilot, lambda: said in notifications(app))
         assert str(config_path) in notifications(app)
-        assert app.theme == DEFAULT_THEME
+        assert app.theme == TokensApp(config=config_file.Config(config_path)).theme  # as with no file
         await pilot.press("a")  # the default key still adds
         await wait_for(pilot, lambda: isinstance(app.screen, AddTokenScreen))
     assert config_path.read_text() == text  # a broken file is its owner's to mend
