@@ -14,7 +14,7 @@ from tui.app import TokensApp
 from tui.bindings import bindings_with_ids
 from tui.screens.add_token import AddTokenScreen
 
-from tui_helpers import screen_text, settle, wait_for
+from tui_helpers import pick_in_palette, screen_text, settle, wait_for
 
 
 @pytest.fixture
@@ -84,22 +84,6 @@ def test_good_keys_are_kept_in_the_form_textual_reads(config_path) -> None:
 
 
 # ---------------------------------------------------------------------------- in the app
-
-
-async def pick_in_palette(pilot, query: str) -> None:  # type: ignore[no-untyped-def]
-    """Type into the open command palette and run its first hit once the hits are there."""
-    from textual.command import CommandList, CommandPalette
-
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, CommandPalette))
-    palette = pilot.app.screen
-    await pilot.press(*query)
-
-    def first_hit_matches() -> bool:
-        hits = palette.query_one(CommandList)
-        return hits.option_count > 0 and query.casefold() in str(hits.get_option_at_index(0).prompt).casefold()
-
-    await wait_for(pilot, first_hit_matches)
-    await pilot.press("enter")
 
 
 async def test_a_rebound_key_works_and_the_old_one_no_longer_does(demo_db, config_path) -> None:
