@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from datetime import UTC, datetime, timedelta
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from urllib.parse import quote
 
 import pytest
@@ -36,6 +36,27 @@ def _isolated_environment(tmp_path, monkeypatch) -> None:  # type: ignore[no-unt
     monkeypatch.setenv("LOGNAME", "alice")
     # CHEAPEST is refused without this switch, which only a test suite may set.
     monkeypatch.setenv("TOKENS_ALLOW_INSECURE_HASHING", "1")
+
+
+@pytest.fixture
+def local_zone() -> Iterator[Callable[[str], None]]:
+    """``local_zone(name)`` makes ``name`` (e.g. ``"Europe/Paris"``) the local time zone for the
+    rest of the test; afterwards the zone from before is back, ``TZ`` and ``time.tzset()`` both,
+    so no later test reads dates in a zone it did not ask for."""
+    import time
+
+    before = os.environ.get("TZ")
+
+    def _set(name: str) -> None:
+        os.environ["TZ"] = name
+        time.tzset()
+
+    yield _set
+    if before is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = before
+    time.tzset()
 
 
 @pytest.fixture

@@ -145,16 +145,9 @@ def test_missing_options_are_a_usage_error(tokens) -> None:
     assert result.out == ""
 
 
-def test_the_help_names_the_time_zone_dates_are_read_in(cli, monkeypatch) -> None:
-    import time
-
-    monkeypatch.setenv("TZ", "Pacific/Auckland")
-    time.tzset()
-    try:
-        result = cli("create", "--help")
-    finally:
-        monkeypatch.delenv("TZ")
-        time.tzset()
+def test_the_help_names_the_time_zone_dates_are_read_in(cli, local_zone) -> None:
+    local_zone("Pacific/Auckland")
+    result = cli("create", "--help")
     assert result.code == 0
     help_text = " ".join(result.out.split())
     assert "time zone (NZDT)" in help_text or "time zone (NZST)" in help_text

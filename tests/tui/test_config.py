@@ -14,10 +14,7 @@ from tui.app import TokensApp
 from tui.bindings import bindings_with_ids
 from tui.screens.add_token import AddTokenScreen
 
-from tui_helpers import screen_text, settle, wait_for
-
-DEFAULT_THEME = TokensApp().theme
-
+from tui_helpers import pick_in_palette, screen_text, settle, wait_for
 
 
 @pytest.fixture
@@ -89,22 +86,6 @@ def test_good_keys_are_kept_in_the_form_textual_reads(config_path) -> None:
 # ---------------------------------------------------------------------------- in the app
 
 
-async def pick_in_palette(pilot, query: str) -> None:  # type: ignore[no-untyped-def]
-    """Type into the open command palette and run its first hit once the hits are there."""
-    from textual.command import CommandList, CommandPalette
-
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, CommandPalette))
-    palette = pilot.app.screen
-    await pilot.press(*query)
-
-    def first_hit_matches() -> bool:
-        hits = palette.query_one(CommandList)
-        return hits.option_count > 0 and query.casefold() in str(hits.get_option_at_index(0).prompt).casefold()
-
-    await wait_for(pilot, first_hit_matches)
-    await pilot.press("enter")
-
-
 async def test_a_rebound_key_works_and_the_old_one_no_longer_does(demo_db, config_path) -> None:
     config_path.write_text('# mine\n[keymap]\nadd-token = "n"\n')
     app = TokensApp(db=demo_db, account="alice")
@@ -146,7 +127,7 @@ async def test_a_broken_file_is_a_message_and_the_defaults(demo_db, config_path,
         await settle(pilot)
         await wait_for(pilot, lambda: said in notifications(app))
         assert str(config_path) in notifications(app)
-        assert app.theme == DEFAULT_THEME
+        assert app.theme == TokensApp(config=config_file.Config(config_path)).theme  # as with no file
         await pilot.press("a")  # the default key still adds
         await wait_for(pilot, lambda: isinstance(app.screen, AddTokenScreen))
     assert config_path.read_text() == text  # a broken file is its owner's to mend

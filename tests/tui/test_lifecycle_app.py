@@ -37,12 +37,17 @@ def _select(app: TokensApp, token_id: str) -> None:
     _tokens_screen(app).select_token(token_id)
 
 
+@pytest.fixture
+def no_leave_guard(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The reveal screen takes a second escape at once, so leaving it needs no pause."""
+    monkeypatch.setattr(RevealSecretScreen, "LEAVE_GUARD", 0.0)
+
+
 async def _leave_reveal(pilot, app: TokensApp) -> None:  # type: ignore[no-untyped-def]
-    """Leave the reveal screen: it asks "Have you copied it?" once, and ignores a second escape
-    that comes within its guard time (as in test_flows)."""
+    """Leave the reveal screen: it asks "Have you copied it?" once, then a second escape leaves
+    (its guard against a too-quick second escape is off: the ``no_leave_guard`` fixture)."""
     await pilot.press("escape")
     await wait_for(pilot, lambda: "Have you copied it?" in screen_text(app))
-    await pilot.pause(RevealSecretScreen.LEAVE_GUARD + 0.1)
     await pilot.press("escape")
     await wait_for(pilot, lambda: not isinstance(app.screen, RevealSecretScreen))
 
@@ -54,7 +59,7 @@ def _messages(app: TokensApp) -> list[str]:
 # ----------------------------------------------------------------------------- rotate
 
 
-async def test_rotate_asks_stating_the_overlap_then_reveals_the_new_secret_once(demo_db, known) -> None:  # type: ignore[no-untyped-def]
+async def test_rotate_asks_stating_the_overlap_then_reveals_the_new_secret_once(demo_db, known, no_leave_guard) -> None:  # type: ignore[no-untyped-def]
     token_id, old_secret = known
     app = TokensApp(db=demo_db, login="alice")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -104,7 +109,7 @@ async def test_cancelling_a_rotation_changes_nothing(demo_db, known) -> None:  #
         assert len([t for t in s.list_tokens(ALICE) if t.label == "Reporting script"]) == 1
 
 
-async def test_rotate_with_no_overlap_stops_the_old_token_and_the_list_says_rotated(demo_db, known) -> None:  # type: ignore[no-untyped-def]
+async def test_rotate_with_no_overlap_stops_the_old_token_and_the_list_says_rotated(demo_db, known, no_leave_guard) -> None:  # type: ignore[no-untyped-def]
     token_id, old_secret = known
     app = TokensApp(db=demo_db, login="alice")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -193,7 +198,7 @@ async def test_no_warning_when_nothing_expires_soon(tmp_path) -> None:  # type: 
 # ----------------------------------------------------------------------------- add: databases, preview, policy
 
 
-async def test_the_add_dialog_previews_access_as_scope_and_databases_change(demo_db) -> None:  # type: ignore[no-untyped-def]
+async def test_the_add_dialog_previews_access_as_scope_and_databases_change(demo_db, no_leave_guard) -> None:  # type: ignore[no-untyped-def]
     app = TokensApp(db=demo_db, login="alice")
     async with app.run_test(size=(120, 50)) as pilot:
         await settle(pilot)

@@ -49,7 +49,7 @@ async def test_two_open_apps_see_each_others_changes(shared_db) -> None:
         await wait_for(bob_pilot, lambda: type(bob.screen).__name__ == "AddTokenScreen")
         await bob_pilot.press(*"Made by Bob", "enter")
         await wait_for(bob_pilot, lambda: "Made by Bob" in labels(bob, "#token-table"))
-        await wait_for(admin_pilot, lambda: "Made by Bob" in labels(admin, "#all-table"), timeout=15)
+        await wait_for(admin_pilot, lambda: "Made by Bob" in labels(admin, "#all-table"))
         assert admin.sections["all"].reads > reads
 
         table = admin.sections["all"].query_one("#all-table", TokenTable)
@@ -58,7 +58,6 @@ async def test_two_open_apps_see_each_others_changes(shared_db) -> None:
         await wait_for(
             bob_pilot,
             lambda: any(t.label == "Made by Bob" and t.revoked_at for t in bob.sections["tokens"].tokens),
-            timeout=15,
         )
 
 
@@ -68,7 +67,7 @@ async def test_a_second_store_writing_shows_in_the_open_app(shared_db) -> None:
         await settle(pilot)
         with TokenStore(shared_db) as other:
             other.create_token(BOB, "From the command line", "read")
-        await wait_for(pilot, lambda: "From the command line" in labels(app, "#token-table"), timeout=15)
+        await wait_for(pilot, lambda: "From the command line" in labels(app, "#token-table"))
 
 
 async def test_nothing_is_read_again_while_nothing_changes(shared_db) -> None:

@@ -198,19 +198,12 @@ async def test_a_far_date_in_the_add_dialog_is_refused_in_words(db_path) -> None
     assert "Far" not in stored_labels(db_path)
 
 
-def test_the_date_hint_names_the_local_time_zone(monkeypatch) -> None:
-    import time
-
+def test_the_date_hint_names_the_local_time_zone(local_zone) -> None:
     from tui.screens.add_token import date_hint
 
-    monkeypatch.setenv("TZ", "Europe/Paris")
-    time.tzset()
-    try:
-        assert date_hint() in ("The token works until the end of that day (CET).",
-                               "The token works until the end of that day (CEST).")
-    finally:
-        monkeypatch.delenv("TZ")
-        time.tzset()
+    local_zone("Europe/Paris")
+    assert date_hint() in ("The token works until the end of that day (CET).",
+                           "The token works until the end of that day (CEST).")
 
 
 # ----------------------------------------------------------------------------- crashes and upgrades

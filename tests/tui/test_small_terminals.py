@@ -276,8 +276,11 @@ async def test_all_tokens_facts_of_the_highlighted_token_are_reached_by_keys_at_
         table = app.screen.query_one("#all-table", TokenTable)
         assert table.highlighted is not None and table.highlighted.id == made.info.id
         facts = app.screen.query_one("#all-detail", Facts)
-        while app.focused is not facts:
+        for _ in range(20):
+            if app.focused is facts:
+                break
             await pilot.press("tab")
+        assert app.focused is facts, "tab never reached the token's facts"
         seen = screen_text(app)
         for _ in range(10):  # the down key scrolls what does not fit
             await pilot.press("down")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from modal_host import screen_text
 
-__all__ = ["screen_text", "settle", "wait_for"]
+__all__ = ["pick_in_palette", "screen_text", "settle", "wait_for"]
 
 
 async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
@@ -33,3 +33,19 @@ async def wait_for(pilot, condition, timeout: float = 30.0) -> None:  # type: ig
         if time.monotonic() > deadline:
             raise AssertionError("the screen never got there")
         await pilot.pause(0.05)
+
+
+async def pick_in_palette(pilot, query: str) -> None:  # type: ignore[no-untyped-def]
+    """Type into the open command palette and run its first hit once the hits are there."""
+    from textual.command import CommandList, CommandPalette
+
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, CommandPalette))
+    palette = pilot.app.screen
+    await pilot.press(*query)
+
+    def first_hit_matches() -> bool:
+        hits = palette.query_one(CommandList)
+        return hits.option_count > 0 and query.casefold() in str(hits.get_option_at_index(0).prompt).casefold()
+
+    await wait_for(pilot, first_hit_matches)
+    await pilot.press("enter")
