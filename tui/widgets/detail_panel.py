@@ -165,9 +165,10 @@ class DetailPanel(VerticalScroll, can_focus=True):
             rotate = Button("Rotate", id="rotate-button", compact=True)
             edit = Button("Edit", id="edit-button", compact=True)
             revoke = Button("Revoke token", id="revoke-button", variant="error", compact=True)
-            row = Horizontal(id="detail-buttons")
+            # One mount, the row's buttons given as its children: a second mount into the row would
+            # fail if the screen is taken down in between (quitting just as the first list arrives).
+            row = Horizontal(rotate, edit, id="detail-buttons")
             self.query_one("#detail-summary").mount(usage, row, revoke)
-            row.mount(rotate, edit)
             self._made = _Controls(usage, rotate, edit, revoke)
         return self._made
 
