@@ -257,16 +257,26 @@ class TokenStore:
 
     def set_grant(self, actor: Actor, account: str, form_id: int, actions: Iterable[Action | str]) -> None:
         """Set exactly which actions ``account`` may take on the records of a form (administrators)."""
-        wanted = frozenset(_actions(actions))
+        self.set_grants(actor, account, [(form_id, actions)])
+
+    def set_grants(
+        self, actor: Actor, account: str, changes: Iterable[tuple[int | str, Iterable[Action | str]]]
+    ) -> None:
+        """Set exactly which actions ``account`` may take on several forms (administrators), in one
+        transaction: each change names a form (its id, ``Database/Form``, or a name unique across
+        databases) and the actions wanted there. A form that cannot be found changes nothing."""
+        wanted = [(ref, frozenset(_actions(actions))) for ref, actions in changes]
         with self._db.tx(write=True) as c:
             me = access.require_admin(c, actor, "change grants")
             target = access.account_row(c, account)
-            before = accounts.granted(c, target.id, form_id)
-            accounts.set_grant(c, target.id, form_id, wanted)
-            if before != wanted:
-                db_name, form_name = accounts.form_name(c, form_id)
-                audit.record(c, self.now(), actor, me.id, "grant.change", account_id=target.id,
-                             database=db_name, form=form_name, actions=_names(wanted), before=_names(before))
+            for ref, after in wanted:
+                form_id = ref if isinstance(ref, int) else accounts.find_form(c, ref)[0]
+                before = accounts.granted(c, target.id, form_id)
+                accounts.set_grant(c, target.id, form_id, after)
+                if before != after:
+                    db_name, form_name = accounts.form_name(c, form_id)
+                    audit.record(c, self.now(), actor, me.id, "grant.change", account_id=target.id,
+                                 database=db_name, form=form_name, actions=_names(after), before=_names(before))
 
     def grant(self, actor: Actor, account: str, forms: str, actions: Iterable[Action | str]) -> list[FormAccess]:
         """Add actions to what ``account`` may do on ``DATABASE/FORM``, or on every form of

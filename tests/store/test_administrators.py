@@ -16,6 +16,7 @@ from store import (
     TokenNotFound,
     TokenStatus,
     UnknownAccount,
+    UnknownForm,
 )
 
 ALICE, BOB = Actor("alice"), Actor("bob")  # alice is the first account: the administrator
@@ -71,6 +72,7 @@ NON_ADMIN_CALLS = {
     "set_disabled": lambda s: s.set_disabled(BOB, "alice"),
     "add_form": lambda s: s.add_form(BOB, "Field Operations", "New form"),
     "set_grant": lambda s: s.set_grant(BOB, "bob", s.find_form("Field Operations/Household survey")[0], ["view", "edit"]),
+    "set_grants": lambda s: s.set_grants(BOB, "bob", [("Field Operations/Household survey", ["view"])]),
     "grant": lambda s: s.grant(BOB, "bob", "Field Operations", ["delete"]),
     "ungrant": lambda s: s.ungrant(BOB, "alice", "Field Operations", ["view"]),
     "list_forms": lambda s: s.list_forms(BOB),
@@ -172,6 +174,17 @@ def test_a_changed_grant_counts_on_the_next_request(two, grant) -> None:  # type
     assert two.authorize(principal, "edit", form)
     two.ungrant(ALICE, "bob", "Field Operations", ["edit", "view"])
     assert not two.authorize(principal, "view", form)
+
+
+def test_several_grants_are_set_together_or_not_at_all(two, grant, dump_database) -> None:  # type: ignore[no-untyped-def]
+    survey = grant(two, {Action.VIEW}, account="bob")
+    before = dump_database(two)
+    with pytest.raises(UnknownForm):
+        two.set_grants(ALICE, "bob", [(survey, ["view", "edit"]), ("Field Operations/No such form", ["view"])])
+    assert dump_database(two) == before
+    two.set_grants(ALICE, "bob", [(survey, ["view", "edit"]), (str(survey), ["view", "edit", "add"])])
+    assert {a.form_id: a.granted for a in two.account_access(ALICE, account="bob")}[survey] == {
+        Action.VIEW, Action.EDIT, Action.ADD}
 
 
 def test_lookup_finds_any_token_for_an_administrator_and_only_ones_own_for_others(two) -> None:  # type: ignore[no-untyped-def]

@@ -255,9 +255,7 @@ class AccountsScreen(SectionScreen):
         """``changes``: (form id or ``Database/Form``, exactly the actions wanted there)."""
         app = self.tokens_app
         assert app.store is not None and app.actor is not None
-        for ref, actions in changes:
-            form_id, _, _ = app.store.find_form(ref)
-            app.store.set_grant(app.actor, name, form_id, actions)
+        app.store.set_grants(app.actor, name, changes)  # all or none
         self.post_message(self.Changed(f"Changed the grants of “{name}”. Its tokens follow on their next request."))
 
     def on_accounts_screen_changed(self, message: Changed) -> None:
