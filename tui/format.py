@@ -138,6 +138,12 @@ def pad(text: str, width: int) -> str:
     return text + " " * max(0, width - cells(text))
 
 
+def columns(rows: list[tuple[str, ...]]) -> list[str]:
+    """``rows`` (the first is the header) as lines of aligned columns, widths counted in terminal cells."""
+    widths = [max(cells(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return ["  ".join(pad(cell, width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]
+
+
 def local_zone() -> str:
     """The name of the time zone dates are read in (over SSH, the server's), e.g. ``CET``."""
     return datetime.now().astimezone().tzname() or "local time"
@@ -193,6 +199,7 @@ __all__ = [
     "actions",
     "databases",
     "cells",
+    "columns",
     "day",
     "expires",
     "expires_exactly",

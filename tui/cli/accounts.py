@@ -87,9 +87,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     for a in found:
         rows.append((fmt.safe(a.name), "administrator" if a.is_admin else "-", "disabled" if a.disabled else "enabled",
                      str(a.active_tokens), fmt.when(a.created_at)))
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    for row in rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+    print("\n".join(fmt.columns(rows)))
     return EXIT_OK
 
 

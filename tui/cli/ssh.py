@@ -132,9 +132,7 @@ def cmd_keys(args: argparse.Namespace) -> int:
     for key in keys:
         rows.append((key.fingerprint, fmt.safe(key.account), key.type, fmt.safe(key.comment), fmt.when(key.created_at),
                      fmt.safe(key.created_by or ""), "read-only" if key.read_only else ""))
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    for row in rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+    print("\n".join(fmt.columns(rows)))
     return EXIT_OK
 
 

@@ -270,9 +270,7 @@ def print_table(tokens: list[store.TokenInfo], now: datetime, *, with_account: b
              fmt.when(t.created_at), fmt.expires(t), fmt.relative(t.last_used_at, now), fmt.status(t, now),
              *((fmt.link(t),) if linked else ()))
         )
-    widths = [max(fmt.cells(row[i]) for row in rows) for i in range(len(rows[0]))]
-    for row in rows:
-        print("  ".join(fmt.pad(cell, width) for cell, width in zip(row, widths, strict=True)).rstrip())
+    print("\n".join(fmt.columns(rows)))
 
 
 def cmd_revoke(args: argparse.Namespace) -> int:
