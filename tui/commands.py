@@ -121,7 +121,9 @@ class TokenCommands(Provider):
                 continue
             title = f"Show token: {label}"
             shown = Content(title)
-            if needle and at >= 0:
+            # Only where case folding kept the label's length (ß → ss does not) does ``at`` count
+            # in the label's own characters.
+            if needle and at >= 0 and len(label.casefold()) == len(label):
                 start = len("Show token: ") + at
                 shown = shown.stylize("bold underline", start, start + len(needle))
             help_text = f"{token.id} · {token.scope.title}, {token.status(now).value}"

@@ -229,7 +229,7 @@ class ChoiceSet(RadioSet):
             self.action_previous_button()
         index = highlighted_index(self)
         if index is not None:
-            button = self._nodes[index]
+            button = self.children[index]
             if isinstance(button, RadioButton) and not button.value:
                 button.value = True
 
