@@ -137,6 +137,8 @@ class TokensApp(App[None]):
         self._marker: int | None = None
         #: How often the app has asked the store whether anything changed.
         self.polls = 0
+        #: A change was made here while a look for changes was out: look once more after it.
+        self._look_again = False
         shown = fmt.safe(self.account)
         self.sub_title = self._sub_title(shown if self.location == "database" else f"{shown} · {self.location}")
         self._apply_config(config)
@@ -289,6 +291,9 @@ class TokensApp(App[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The app's own workers: opening the store, and asking for changes."""
+        if event.worker.group == "poll" and event.worker.is_finished and self._look_again:
+            self._look_again = False
+            self.call_later(self.data_written)
         if event.state is not WorkerState.ERROR:
             return
         if event.worker.name == "open_store":
@@ -329,7 +334,7 @@ class TokensApp(App[None]):
     def _poll(self) -> None:
         if self.store is None:
             return
-        if any(w.group == "poll" and not w.is_finished for w in self.workers):
+        if self._looking():
             return  # the last look has not come back yet (a slow database): no pile of threads
         if self._marker is None:
             self._resync()
@@ -370,9 +375,17 @@ class TokensApp(App[None]):
         The change it finds makes every section read again, ``section`` (the one that wrote) too:
         one read each. Without a look to make (after a failed one), ``section`` reads now."""
         if self.store is not None and self._marker is not None:
-            self.poll_changes()
+            if self._looking():
+                # One look at a time, so a change is reported once; the look out now may have
+                # read the marker before this write, so another follows it.
+                self._look_again = True
+            else:
+                self.poll_changes()
         elif section is not None:
             section.read_again()
+
+    def _looking(self) -> bool:
+        return any(w.group == "poll" and not w.is_finished for w in self.workers)
 
     # ------------------------------------------------------------------ actions
 

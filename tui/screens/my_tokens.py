@@ -122,11 +122,10 @@ class MyTokensScreen(SectionScreen):
     # ------------------------------------------------------------------ workers
 
     def load(self) -> None:
-        select_id, self._select_next = self._select_next, None
-        self.reload_tokens(select_id)
+        self.reload_tokens()
 
     def _written(self, select_id: str) -> None:
-        """A change made here: the read it causes selects ``select_id``."""
+        """A change made here: the next list read selects ``select_id``."""
         self._select_next = select_id
         self.tokens_app.data_written(self)
 
@@ -224,7 +223,10 @@ class MyTokensScreen(SectionScreen):
         self.tokens = message.tokens
         self.access = message.access
         self.policy = message.policy
-        self._show_tokens(select_id=message.select_id)
+        select_id = message.select_id or self._select_next
+        if select_id is not None and any(t.id == select_id for t in self.tokens):
+            self._select_next = None
+        self._show_tokens(select_id=select_id)
         self._show_expiring()
         if first and self.app.focused is None and self.is_current_section:
             self.focus_page()
