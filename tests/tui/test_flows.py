@@ -262,6 +262,10 @@ async def test_a_slow_read_is_not_cancelled_by_changes_seen_meanwhile(demo_db, m
             finally:
                 release.set()
         await wait_for(pilot, lambda: {"Made while reading", "Made while still reading"} <= {t.label for t in app.query_one(TokenTable).rows})
+        # The read going on finishes (it may already show both) and exactly one more follows it.
+        await wait_for(pilot, lambda: len(reads) >= 2)
+        polls = app.polls
+        await wait_for(pilot, lambda: app.polls >= polls + 2)
         assert len(reads) == 2, "the read going on should finish and be followed by exactly one more"
 
 
