@@ -102,25 +102,30 @@ class KeyFooter(Footer):
         for row_number, row in enumerate(rows):
             with KeyRow():
                 for binding, enabled, tooltip in row:
-                    yield FooterKey(
-                        binding.key,
-                        self.app.get_key_display(binding),
-                        binding.description,
-                        binding.action,
-                        disabled=not enabled,
-                        tooltip=tooltip,
-                    ).data_bind(compact=Footer.compact)
+                    yield self._key(binding, enabled, tooltip)
                 if palette is not None and row_number == len(rows) - 1:
                     binding, enabled, tooltip = palette
-                    yield FooterKey(
-                        binding.key,
-                        self.app.get_key_display(binding),
-                        binding.description,
-                        binding.action,
-                        classes="-command-palette",
-                        disabled=not enabled,
-                        tooltip=binding.tooltip or binding.description,
-                    )
+                    # Always compact, as in Textual's footer.
+                    yield self._key(binding, enabled, binding.tooltip or binding.description,
+                                    classes="-command-palette", compact=True)
+
+    def _key(self, binding: Binding, enabled: bool, tooltip: str, classes: str = "",
+             compact: bool | None = None) -> FooterKey:
+        """One key, made compact or not from the start (by default as the footer is). Textual's
+        footer binds each key's ``compact`` to its own, and the watcher then restyles every key
+        twice as it is mounted, once per change; this footer's compactness never changes."""
+        compact = self.compact if compact is None else compact
+        key = FooterKey(
+            binding.key,
+            self.app.get_key_display(binding),
+            binding.description,
+            binding.action,
+            classes=f"{classes} -compact" if compact else classes,
+            disabled=not enabled,
+            tooltip=tooltip,
+        )
+        key.set_reactive(FooterKey.compact, compact)
+        return key
 
     def _rows_beneath(self) -> int:
         if not self.screen.is_modal:
