@@ -36,8 +36,13 @@ def stop_at_first_frame() -> None:
 
     paint = App._display
 
-    def first_frame(self: App, *args: object, **kwargs: object) -> None:
-        paint(self, *args, **kwargs)
+    def first_frame(self: App, screen: object, renderable: object) -> None:
+        paint(self, screen, renderable)
+        # The first frame is the first that is drawn: Textual drops what it is given while it
+        # holds drawing back (a batch update, as around start-up), and a call without anything
+        # to draw draws nothing.
+        if renderable is None or self._batch_count:
+            return
         # Stop right here. Asking the app to exit instead would count its shutdown too, and an app
         # whose first frame comes from a mode's screen is still composing itself at this moment, so
         # it would end with an error (whose rendering would be counted as well).

@@ -1,7 +1,8 @@
-"""The three places where the app relies on Textual internals, each behind one small function.
+"""The four places where the app relies on Textual internals, each behind one small function or class.
 
 Textual offers no public way to move a RadioSet's highlight (only to press a button), to forget
-the text the app last copied, nor to say that a screen just made needs no second styling pass.
+the text the app last copied, to say that a screen just made needs no second styling pass, nor
+to keep a screen from rendering frames that will be dropped.
 ``tests/tui/test_textual_private.py`` fails as soon as a Textual release changes any of them, so
 an upgrade cannot quietly break them.
 """
@@ -45,4 +46,21 @@ def mark_styles_current(screen: Screen, app: App[object]) -> None:
     screen._css_update_count = app._css_update_count
 
 
-__all__ = ["forget_app_clipboard", "highlight", "highlighted_index", "mark_styles_current"]
+class NoDroppedFrames:
+    """Mixed into a Screen: no frame is rendered while the app holds drawing back.
+
+    During a batch update, such as the one Textual wraps around start-up, the app draws nothing,
+    yet a screen that refreshes meanwhile is still rendered, and the result dropped: at start-up
+    the first screen was rendered whole, to no end, before its first frame. Skipped here, what
+    changed stays marked to be drawn, and is drawn whole at the next refresh after the batch.
+    """
+
+    app: App[object]
+
+    def _compositor_refresh(self) -> None:
+        if self.app._batch_count:
+            return
+        super()._compositor_refresh()  # type: ignore[misc]
+
+
+__all__ = ["NoDroppedFrames", "forget_app_clipboard", "highlight", "highlighted_index", "mark_styles_current"]

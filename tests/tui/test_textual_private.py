@@ -11,7 +11,13 @@ from textual.color import Color
 from textual.screen import Screen
 from textual.widgets import RadioButton, RadioSet, Static
 
-from tui.textual_private import forget_app_clipboard, highlight, highlighted_index, mark_styles_current
+from tui.textual_private import (
+    NoDroppedFrames,
+    forget_app_clipboard,
+    highlight,
+    highlighted_index,
+    mark_styles_current,
+)
 
 
 class _Radios(App[None]):
@@ -100,3 +106,52 @@ async def test_a_screen_marked_current_is_not_styled_again_when_its_mode_is_show
     # the screen is styled all the same.
     assert marked == unmarked - 1
     assert same_colour == colour
+
+
+class _Plain(Screen[None]):
+    def compose(self) -> ComposeResult:
+        yield Static("first frame", id="hello")
+
+
+class _Held(NoDroppedFrames, _Plain):
+    pass
+
+
+class _StartsInMode(App[None]):
+    """An app whose first screen is a mode's, as the tokens app's is; it notes each render of
+    that screen and whether drawing was held back at the time."""
+
+    def __init__(self, screen: type[Screen[None]]) -> None:
+        self.MODES = {"main": self._make}  # type: ignore[misc]
+        self.DEFAULT_MODE = "main"  # type: ignore[misc]
+        super().__init__()
+        self.screen_type = screen
+        self.renders: list[bool] = []
+
+    def _make(self) -> Screen[None]:
+        screen = self.screen_type()
+        render = screen._compositor.render_update
+
+        def noted(*args: object, **kwargs: object) -> object:
+            self.renders.append(self._batch_count > 0)
+            return render(*args, **kwargs)  # type: ignore[arg-type]
+
+        screen._compositor.render_update = noted  # type: ignore[method-assign]
+        return screen
+
+
+async def _renders(screen: type[Screen[None]]) -> tuple[list[bool], str]:
+    app = _StartsInMode(screen)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        return app.renders, app.export_screenshot()
+
+
+async def test_a_screen_renders_no_frame_while_drawing_is_held_and_draws_once_it_resumes() -> None:
+    plain, _ = await _renders(_Plain)
+    held, screenshot = await _renders(_Held)
+    # Textual renders the first screen once while start-up holds drawing back, for nothing...
+    assert True in plain
+    # ...which the mixin skips, and the screen is drawn all the same once drawing resumes.
+    assert held and True not in held
+    assert "first" in screenshot and "frame" in screenshot

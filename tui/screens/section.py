@@ -18,7 +18,7 @@ from textual.types import NoActiveAppError
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
-from ..textual_private import mark_styles_current
+from ..textual_private import NoDroppedFrames, mark_styles_current
 from ..widgets.footer import KeyFooter
 from ..widgets.header import TitleHeader
 from ..widgets.sidebar import Sidebar
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from ..app import TokensApp
 
 
-class SectionScreen(Screen[None]):
+class SectionScreen(NoDroppedFrames, Screen[None]):
     """A sidebar section. Subclasses compose their page in :meth:`compose_page` and read the store
     in :meth:`load` (called once the store is open, when a change is seen while shown, and when
     shown again after a change)."""
