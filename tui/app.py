@@ -26,7 +26,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 import store
-from store import StoreError, TokenInfo
+from store import StoreError
 
 from . import format as fmt
 from .commands import TokenCommands
@@ -37,7 +37,7 @@ from .screens.my_tokens import MyTokensScreen
 from .widgets.sidebar import ADMIN_PAGES
 
 if TYPE_CHECKING:
-    from store import Actor, TokenStore
+    from store import Actor, TokenInfo, TokenStore
 
     from .screens.section import SectionScreen
 
@@ -48,6 +48,11 @@ POLL_SECONDS = 1.0
 ADMIN_SECTIONS = frozenset(key for key, _ in ADMIN_PAGES)
 #: Actions only administrators may take, wherever they are called from.
 ADMIN_ACTIONS = frozenset({"check_token"})
+
+
+def _utcnow() -> datetime:
+    # The store's types (where its clock lives) are loaded after the first frame.
+    return store.utcnow()
 
 
 def _profile() -> Screen:
@@ -113,7 +118,7 @@ class TokensApp(App[None]):
         account: str | None = None,
         *,
         login: str | None = None,
-        clock: Callable[[], datetime] = store.utcnow,
+        clock: Callable[[], datetime] | None = None,
         read_only: bool = False,
         config: Config | None = None,
     ) -> None:
@@ -123,7 +128,8 @@ class TokensApp(App[None]):
         #: Opened only to look: every changing action is hidden and refused (``tokens --read-only``,
         #: or an SSH key allowed only to look).
         self.read_only = read_only
-        self.now = clock
+        #: The app's clock (the store's UTC now, unless a test sets one).
+        self.now = clock if clock is not None else _utcnow
         self._db_arg = db
         self.login = login or store.login_name()
         self._as_account = account

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.message import Message
 
-from store import Actor, FormAccess, LifetimePolicy, NewToken, Scope, TokenInfo
+if TYPE_CHECKING:  # the store's types are loaded after the first frame, by the store itself
+    from store import Actor, FormAccess, LifetimePolicy, NewToken, Scope, TokenInfo
 
 
 @dataclass(frozen=True, slots=True)

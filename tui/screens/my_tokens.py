@@ -21,7 +21,6 @@ from textual.widgets import Button, Input, Static
 from textual.worker import get_current_worker
 
 import store
-from store import FormAccess, TokenInfo
 
 from .. import defaults
 from .. import format as fmt
@@ -43,6 +42,8 @@ from ..read_only import refuses
 from .section import SectionScreen
 
 if TYPE_CHECKING:
+    from store import FormAccess, TokenInfo
+
     from .edit_token import EditTokenRequest
 
 EMPTY_HINT = (
@@ -431,10 +432,11 @@ class MyTokensScreen(SectionScreen):
             return
         self._open_add()
 
-    def _open_add(self, *, label: str = "", scope: store.Scope = store.Scope.READ, expiry: str = defaults.EXPIRY,
+    def _open_add(self, *, label: str = "", scope: store.Scope | None = None, expiry: str = defaults.EXPIRY,
                   error: str | None = None, databases: tuple[str, ...] | None = None, note: str = "") -> None:
         from .add_token import AddTokenScreen
 
+        scope = store.Scope.READ if scope is None else scope
         now = self.tokens_app.now()
         labels = [t.label for t in self.tokens if t.is_active(now)]
         self.app.push_screen(

@@ -15,19 +15,24 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Static
 
-from store import ALL_ACTIONS, FormAccess, TokenInfo, TokenStatus, effective_actions
+import store
 
 from .. import format as fmt
 
 if TYPE_CHECKING:
+    from store import FormAccess, TokenInfo, TokenStatus
+
     from .usage import UsageGlance
 
-_STATUS_STYLE = {
-    TokenStatus.ACTIVE: "$success",
-    TokenStatus.EXPIRES_SOON: "$warning",
-    TokenStatus.EXPIRED: "$text-muted",
-    TokenStatus.REVOKED: "$error",
-}
+
+def _status_style(status: TokenStatus) -> str:
+    # Looked up when a token is shown: the store's types are not loaded before the first frame.
+    return {
+        store.TokenStatus.ACTIVE: "$success",
+        store.TokenStatus.EXPIRES_SOON: "$warning",
+        store.TokenStatus.EXPIRED: "$text-muted",
+        store.TokenStatus.REVOKED: "$error",
+    }[status]
 
 
 class _Controls(NamedTuple):
@@ -49,7 +54,7 @@ def describe_token(token: TokenInfo, now: datetime) -> Content:
         Content(fmt.safe(token.label)).stylize("bold"),
         _field("ID", token.id),
         _field("Scope", token.scope.title),
-        _field("Status", Content(worded[0].upper() + worded[1:]).stylize(_STATUS_STYLE[status])),
+        _field("Status", Content(worded[0].upper() + worded[1:]).stylize(_status_style(status))),
         _field("Created", fmt.when(token.created_at)),
         _field("Expires", fmt.expires_exactly(token)),
         _field("Last used", fmt.relative(token.last_used_at, now)),
@@ -81,7 +86,7 @@ def describe_access(token: TokenInfo, access: Sequence[FormAccess], now: datetim
     """What this token can actually do, form by form: the account's grant ∩ the token's scope."""
     heading = Content("What this token can do").stylize("bold")
     if not token.is_active(now):
-        word = "revoked" if token.status(now) is TokenStatus.REVOKED else "expired"
+        word = "revoked" if token.status(now) is store.TokenStatus.REVOKED else "expired"
         return Content.assemble(heading, "\n", (f"Nothing: the token is {word}.", "$text-muted"))
     if not access:
         return Content.assemble(
@@ -95,13 +100,13 @@ def describe_access(token: TokenInfo, access: Sequence[FormAccess], now: datetim
             database = item.database
             lines.append(Content(fmt.safe(database)).stylize("underline"))
         outside = token.databases is not None and item.database not in token.databases
-        can = frozenset() if outside else effective_actions(item.granted, token.scope)
+        can = frozenset() if outside else store.effective_actions(item.granted, token.scope)
         limited = limited or can != item.granted
         # ✓/✗ carry the meaning without colour or strike-through, which not every terminal shows.
         marks = Content(" ").join(
             Content(f"✓{a.value}").stylize("$success") if a in can
             else Content(f"✗{a.value}").stylize("$text-disabled strike")
-            for a in ALL_ACTIONS
+            for a in store.ALL_ACTIONS
             if a in item.granted
         )
         lines.append(Content.assemble("  ", Content(fmt.safe(item.form)), "\n    ", marks))

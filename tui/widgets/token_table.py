@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from rich.segment import Segment
 from rich.style import Style
@@ -29,9 +30,12 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from store import TokenInfo, TokenStatus, utcnow
+import store
 
 from .. import format as fmt
+
+if TYPE_CHECKING:  # the store's types are loaded after the first frame, by the store itself
+    from store import TokenInfo, TokenStatus
 
 
 @dataclass(frozen=True)
@@ -190,7 +194,8 @@ class TokenTable(ScrollView, can_focus=True):
         self.show_account = show_account
         self._rows: Sequence[TokenInfo] = ()
         self._longest = LABEL_MIN
-        self._now = utcnow()
+        #: The time statuses are judged at: the app's clock when the rows were set.
+        self._now = datetime.now(UTC)
         self._last_highlighted: str | None = None
 
     # -- data
@@ -210,7 +215,7 @@ class TokenTable(ScrollView, can_focus=True):
         keep = keep_id or (self.highlighted.id if self.highlighted else None)
         self._rows = rows
         self._longest = max((len(row.label) for row in rows), default=LABEL_MIN)
-        self._now = self.app.now() if hasattr(self.app, "now") else utcnow()
+        self._now = self.app.now() if hasattr(self.app, "now") else store.utcnow()
         self.virtual_size = Size(self.size.width, len(rows) + 1)
         index = 0
         if keep is not None:
@@ -302,9 +307,9 @@ class TokenTable(ScrollView, can_focus=True):
         token = self._rows[index]
         status = token.status(self._now)
         row_style = base
-        if status is TokenStatus.REVOKED:
+        if status is store.TokenStatus.REVOKED:
             row_style += self.get_component_rich_style("token-table--revoked")
-        elif status is TokenStatus.EXPIRED:
+        elif status is store.TokenStatus.EXPIRED:
             row_style += self.get_component_rich_style("token-table--expired")
         if index == self.cursor:
             row_style += self.get_component_rich_style("token-table--cursor")
@@ -320,9 +325,9 @@ class TokenTable(ScrollView, can_focus=True):
 
     def _status_style(self, status: TokenStatus) -> Style:
         name = {
-            TokenStatus.ACTIVE: "token-table--active",
-            TokenStatus.EXPIRES_SOON: "token-table--soon",
-            TokenStatus.EXPIRED: "token-table--expired",
-            TokenStatus.REVOKED: "token-table--revoked",
+            store.TokenStatus.ACTIVE: "token-table--active",
+            store.TokenStatus.EXPIRES_SOON: "token-table--soon",
+            store.TokenStatus.EXPIRED: "token-table--expired",
+            store.TokenStatus.REVOKED: "token-table--revoked",
         }[status]
         return self.get_component_rich_style(name)
