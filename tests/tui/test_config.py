@@ -111,6 +111,34 @@ async def test_the_theme_in_the_file_is_used(demo_db, config_path) -> None:
         assert not [n for n in app._notifications if "config" in n.message.lower()]
 
 
+async def test_each_section_is_drawn_in_the_theme_in_force_when_it_is_shown(demo_db, config_path) -> None:
+    from textual.color import Color
+
+    from tui.widgets.footer import KeyFooter
+
+    def in_theme(widget) -> bool:  # type: ignore[no-untyped-def]
+        return widget.styles.background == Color.parse(app.theme_variables["footer-background"])
+
+    config_path.write_text('theme = "nord"\n')
+    app = TokensApp(db=demo_db, account="alice")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        mine = app.screen
+        # The first section is styled once, as it is made, in the file's theme.
+        assert in_theme(mine.query_one(KeyFooter))
+        app.action_show_page("profile")
+        await wait_for(pilot, lambda: app.screen is not mine)
+        await settle(pilot)
+        assert in_theme(app.screen.query_one(KeyFooter))
+        app.theme = "gruvbox"
+        await wait_for(pilot, lambda: in_theme(app.screen.query_one(KeyFooter)))
+        # My tokens, away while the theme changed, is drawn in the new one when shown again.
+        app.action_show_page("tokens")
+        await wait_for(pilot, lambda: app.screen is mine)
+        await settle(pilot)
+        assert in_theme(mine.query_one(KeyFooter))
+
+
 @pytest.mark.parametrize(
     ("text", "said"),
     [

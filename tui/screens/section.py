@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
@@ -45,12 +45,15 @@ class SectionScreen(NoDroppedFrames, Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
+        #: Styled with the app's current stylesheet as its widgets are mounted (see _style_once).
+        self._styled_when_made = False
         try:
             app = self.app
         except NoActiveAppError:
             pass  # made outside a running app: Textual styles it in full when it is shown
         else:
             self._style_once(app)
+            self._styled_when_made = True
         self._stale = False
         self._again = False
         #: How often the section has asked the store for what it shows.
@@ -152,7 +155,12 @@ class SectionScreen(NoDroppedFrames, Screen[None]):
     def load(self) -> None:
         """Read what the section shows (in a worker)."""
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        if self._styled_when_made:
+            # Shown for the first time, just after its widgets were styled as they were mounted:
+            # Textual (whose handler runs after this one) would style them all once more.
+            self._styled_when_made = False
+            event.refresh_styles = False
         sidebar = self.sidebar()
         if sidebar is None:
             return
