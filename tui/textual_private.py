@@ -2,7 +2,7 @@
 
 Textual offers no public way to move a RadioSet's highlight (only to press a button), to forget
 the text the app last copied, to say that a screen just made needs no second styling pass, nor
-to keep a screen from rendering frames that will be dropped.
+to keep a screen from laying out and rendering what start-up throws away.
 ``tests/tui/test_textual_private.py`` fails as soon as a Textual release changes any of them, so
 an upgrade cannot quietly break them.
 """
@@ -47,12 +47,18 @@ def mark_styles_current(screen: Screen, app: App[object]) -> None:
 
 
 class NoDroppedFrames:
-    """Mixed into a Screen: no frame is rendered while the app holds drawing back.
+    """Mixed into a Screen: no layout or frame that Textual would throw away at start-up.
 
     During a batch update, such as the one Textual wraps around start-up, the app draws nothing,
     yet a screen that refreshes meanwhile is still rendered, and the result dropped: at start-up
     the first screen was rendered whole, to no end, before its first frame. Skipped here, what
     changed stays marked to be drawn, and is drawn whole at the next refresh after the batch.
+
+    At start-up the first screen is also laid out inside that batch, before the app itself is
+    mounted and before the footer's keys and the rest have arrived, and then laid out again once
+    they have. Here it is laid out only once: the layout is marked as needed, and Textual does it
+    as soon as the batch ends (on the terminal's resize that follows, or at the screen's next
+    update). Later batches (a mode being switched to) are left to Textual.
     """
 
     app: App[object]
@@ -61,6 +67,12 @@ class NoDroppedFrames:
         if self.app._batch_count:
             return
         super()._compositor_refresh()  # type: ignore[misc]
+
+    def _refresh_layout(self, size: object = None, scroll: bool = False) -> None:
+        if self.app._batch_count and not self.app._is_mounted:
+            self._layout_required = True
+            return
+        super()._refresh_layout(size, scroll)  # type: ignore[misc]
 
 
 __all__ = ["NoDroppedFrames", "forget_app_clipboard", "highlight", "highlighted_index", "mark_styles_current"]

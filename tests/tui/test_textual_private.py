@@ -118,8 +118,8 @@ class _Held(NoDroppedFrames, _Plain):
 
 
 class _StartsInMode(App[None]):
-    """An app whose first screen is a mode's, as the tokens app's is; it notes each render of
-    that screen and whether drawing was held back at the time."""
+    """An app whose first screen is a mode's, as the tokens app's is; it notes each layout and
+    each render of that screen, and whether start-up's batch held drawing back at the time."""
 
     def __init__(self, screen: type[Screen[None]]) -> None:
         self.MODES = {"main": self._make}  # type: ignore[misc]
@@ -127,31 +127,40 @@ class _StartsInMode(App[None]):
         super().__init__()
         self.screen_type = screen
         self.renders: list[bool] = []
+        self.layouts: list[bool] = []
 
     def _make(self) -> Screen[None]:
         screen = self.screen_type()
-        render = screen._compositor.render_update
+        compositor = screen._compositor
+        render, reflow = compositor.render_update, compositor.reflow
 
-        def noted(*args: object, **kwargs: object) -> object:
+        def rendered(*args: object, **kwargs: object) -> object:
             self.renders.append(self._batch_count > 0)
             return render(*args, **kwargs)  # type: ignore[arg-type]
 
-        screen._compositor.render_update = noted  # type: ignore[method-assign]
+        def laid_out(*args: object, **kwargs: object) -> object:
+            self.layouts.append(self._batch_count > 0)
+            return reflow(*args, **kwargs)  # type: ignore[arg-type]
+
+        compositor.render_update = rendered  # type: ignore[method-assign]
+        compositor.reflow = laid_out  # type: ignore[method-assign]
         return screen
 
 
-async def _renders(screen: type[Screen[None]]) -> tuple[list[bool], str]:
+async def _start(screen: type[Screen[None]]) -> _StartsInMode:
     app = _StartsInMode(screen)
     async with app.run_test() as pilot:
         await pilot.pause()
-        return app.renders, app.export_screenshot()
+        app.screenshot = app.export_screenshot()  # type: ignore[attr-defined]
+    return app
 
 
-async def test_a_screen_renders_no_frame_while_drawing_is_held_and_draws_once_it_resumes() -> None:
-    plain, _ = await _renders(_Plain)
-    held, screenshot = await _renders(_Held)
-    # Textual renders the first screen once while start-up holds drawing back, for nothing...
-    assert True in plain
-    # ...which the mixin skips, and the screen is drawn all the same once drawing resumes.
-    assert held and True not in held
-    assert "first" in screenshot and "frame" in screenshot
+async def test_start_up_lays_out_and_renders_the_first_screen_once_drawing_resumes() -> None:
+    plain = await _start(_Plain)
+    held = await _start(_Held)
+    # Textual lays out and renders the first screen while start-up holds drawing back, for nothing...
+    assert True in plain.renders and True in plain.layouts
+    # ...which the mixin skips, and the screen is laid out and drawn all the same afterwards.
+    assert held.renders and True not in held.renders
+    assert held.layouts and True not in held.layouts
+    assert "first" in held.screenshot and "frame" in held.screenshot  # type: ignore[attr-defined]
