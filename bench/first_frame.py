@@ -13,11 +13,28 @@ because that happens after the first frame.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+#: Printed on stderr at the first frame, followed by the JSON list of ``watched_modules_loaded()``.
+LOADED_MARK = "loaded at the first frame:"
+#: What the app leaves until after its first frame: the database layer, the store's types, the
+#: other sections and the dialogs, the list of every binding id.
+WATCHED = ("sqlalchemy", "argon2", "store.types", "store.store", "tui.bindings", "tui.screens.")
+#: What the first frame does need: the first section's screen, and the check for a terminal too small.
+FIRST_FRAME_NEEDS = ("tui.screens.my_tokens", "tui.screens.section", "tui.screens.too_small")
+
+
+def watched_modules_loaded() -> list[str]:
+    """Which of the modules the app leaves for after its first frame are loaded already."""
+    return sorted(
+        name for name in sys.modules
+        if any(name == w or (w.endswith(".") and name.startswith(w)) for w in WATCHED)
+        and name not in FIRST_FRAME_NEEDS
+    )
 
 
 def run_headless(app) -> int:  # type: ignore[no-untyped-def]
@@ -43,6 +60,8 @@ def stop_at_first_frame() -> None:
         # to draw draws nothing.
         if renderable is None or self._batch_count:
             return
+        sys.stderr.write(f"{LOADED_MARK} {json.dumps(watched_modules_loaded())}\n")
+        sys.stderr.flush()
         # Stop right here. Asking the app to exit instead would count its shutdown too, and an app
         # whose first frame comes from a mode's screen is still composing itself at this moment, so
         # it would end with an error (whose rendering would be counted as well).
