@@ -41,7 +41,7 @@ async def open_help(pilot) -> None:  # type: ignore[no-untyped-def]
 
 async def test_lists_the_main_screens_keys_from_its_bindings(demo_db) -> None:
     app = TokensApp(db=demo_db, login="alice")
-    async with app.run_test(size=(120, 70)) as pilot:  # tall enough for all of it without scrolling
+    async with app.run_test(size=(120, 80)) as pilot:  # tall enough for all of it without scrolling
         await open_help(pilot)
         text = flat(screen_text(app))
         assert "a Create a new API token" in text
@@ -53,6 +53,9 @@ async def test_lists_the_main_screens_keys_from_its_bindings(demo_db) -> None:
         assert "In the token list" in text
         assert "↓ j Next token" in text
         assert "End G Last token" in text
+        assert "In the sidebar" in text
+        assert "j ↓ Next section" in text
+        assert "enter Show the highlighted section" in text
         # Escape clears a filter only while there is one: not offered now.
         assert "Show every token again" not in text
         for line in ABOUT:

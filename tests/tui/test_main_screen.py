@@ -346,3 +346,49 @@ async def test_the_profile_page_does_not_act_on_hidden_tokens(demo_db) -> None:
         assert not isinstance(app.screen, ConfirmRevokeScreen)
         assert app.sections["tokens"].show_revoked  # v did nothing here
         assert app.focused is app.screen.query_one("#nav")
+
+
+async def test_the_sidebar_moves_as_one_list_from_the_keyboard(demo_db) -> None:
+    app = TokensApp(db=demo_db, login="alice")  # the database's first account: an administrator
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        nav = app.screen.query_one("#nav")
+
+        def at() -> tuple[str | None, int | None]:
+            focused = app.focused
+            return (focused.id if focused else None), getattr(focused, "highlighted", None)
+
+        nav.focus()
+        await pilot.pause()
+        assert at() == ("nav", 1)  # API tokens, the section shown
+        for keys, where in [
+            (["down"], ("admin-nav", 0)),  # off the end of one list, onto the next: All tokens
+            (["j"], ("admin-nav", 1)),
+            (["G"], ("admin-nav", 2)),  # the sidebar's last entry: Audit log
+            (["down"], ("nav", 0)),  # round to Profile
+            (["up"], ("admin-nav", 2)),
+            (["g"], ("nav", 0)),
+            (["j", "j"], ("admin-nav", 0)),
+            (["k"], ("nav", 1)),
+            (["end"], ("admin-nav", 2)),
+            (["home"], ("nav", 0)),
+        ]:
+            await pilot.press(*keys)
+            await pilot.pause()
+            assert at() == where, keys
+        await pilot.press("down", "down", "enter")
+        await wait_for(pilot, lambda: app.current_mode == "all")
+
+
+async def test_the_sidebar_of_an_account_that_is_no_administrator_is_one_short_list(demo_db) -> None:
+    app = TokensApp(db=demo_db, login="bob")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        nav = app.screen.query_one("#nav")
+        nav.focus()
+        await pilot.press("down")  # from API tokens round to Profile: no hidden list to go into
+        await pilot.pause()
+        assert app.focused is nav and nav.highlighted == 0
+        await pilot.press("G")
+        await pilot.pause()
+        assert app.focused is nav and nav.highlighted == 1

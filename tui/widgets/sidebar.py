@@ -3,8 +3,11 @@ within a week); for administrators also Administration → All tokens, Accounts,
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Label, OptionList
@@ -19,6 +22,48 @@ ADMIN_PAGES = (("all", "All tokens"), ("accounts", "Accounts"), ("audit", "Audit
 def _index(pages: tuple[tuple[str, str], ...], page: str) -> int | None:
     keys = [key for key, _ in pages]
     return keys.index(page) if page in keys else None
+
+
+class NavList(OptionList):
+    """One of the sidebar's lists of sections. An administrator's two lists move as one: ↓ (or j)
+    on the last entry of one goes on to the first of the next, ↑ (k) the other way, round at the
+    ends; g and G go to the sidebar's first and last entries, as in every list of the app."""
+
+    BINDING_GROUP_TITLE = "In the sidebar"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("k", "cursor_up", "Previous section", id="cursor-up", show=False),
+        Binding("up", "cursor_up", "Previous section", id="sidebar.up", show=False),
+        Binding("j", "cursor_down", "Next section", id="cursor-down", show=False),
+        Binding("down", "cursor_down", "Next section", id="sidebar.down", show=False),
+        Binding("g", "first", "First section", id="cursor-first", show=False),
+        Binding("home", "first", "First section", id="sidebar.first", show=False),
+        Binding("G", "last", "Last section", id="cursor-last", show=False),
+        Binding("end", "last", "Last section", id="sidebar.last", show=False),
+        Binding("enter", "select", "Show the highlighted section", id="sidebar.show", show=False),
+    ]
+
+    def _sidebar(self) -> Sidebar | None:
+        return self.parent if isinstance(self.parent, Sidebar) else None
+
+    def action_cursor_down(self) -> None:
+        sidebar = self._sidebar()
+        if sidebar is None or not sidebar.step_from(self, 1):
+            super().action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        sidebar = self._sidebar()
+        if sidebar is None or not sidebar.step_from(self, -1):
+            super().action_cursor_up()
+
+    def action_first(self) -> None:
+        sidebar = self._sidebar()
+        if sidebar is None or not sidebar.go_to_end(last=False):
+            super().action_first()
+
+    def action_last(self) -> None:
+        sidebar = self._sidebar()
+        if sidebar is None or not sidebar.go_to_end(last=True):
+            super().action_last()
 
 
 class Sidebar(Vertical):
@@ -51,15 +96,15 @@ class Sidebar(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Label("Account settings")
-        yield OptionList(*(Option(title, id=key) for key, title in PAGES), id="nav")
+        yield NavList(*(Option(title, id=key) for key, title in PAGES), id="nav")
         yield Label("", id="expiring", markup=False)
         if self.admin:
             yield from self._admin_part()
 
-    def _admin_part(self) -> list[Label | OptionList]:
+    def _admin_part(self) -> list[Label | NavList]:
         """The administrators' heading and sections: made only once the account is known to be
         one (most are not, and the first frame comes before the store says so)."""
-        nav = OptionList(*(Option(title, id=key) for key, title in ADMIN_PAGES), id="admin-nav")
+        nav = NavList(*(Option(title, id=key) for key, title in ADMIN_PAGES), id="admin-nav")
         nav.highlighted = _index(ADMIN_PAGES, self._current)
         return [Label("Administration", id="admin-heading"), nav]
 
@@ -85,6 +130,35 @@ class Sidebar(Vertical):
             self.mount_all(self._admin_part())
         for nav in navs:
             nav.disabled = not admin
+
+    def _lists(self) -> list[NavList]:
+        """The lists the keys move through, top to bottom: the administrators' only when shown."""
+        return [nav for nav in self.query(NavList).results(NavList) if not nav.disabled and nav.display
+                and (nav.id != "admin-nav" or self.admin)]
+
+    def _enter(self, nav: NavList, last: bool) -> None:
+        nav.highlighted = nav.option_count - 1 if last else 0
+        nav.focus()
+
+    def step_from(self, nav: NavList, direction: int) -> bool:
+        """Move from the edge of ``nav`` into the next list (``direction`` 1) or the one before
+        (-1); False when ``nav`` is not at that edge or is the only list."""
+        lists = self._lists()
+        if len(lists) < 2 or nav not in lists:
+            return False
+        edge = nav.option_count - 1 if direction > 0 else 0
+        if nav.highlighted != edge:
+            return False
+        self._enter(lists[(lists.index(nav) + direction) % len(lists)], last=direction < 0)
+        return True
+
+    def go_to_end(self, *, last: bool) -> bool:
+        """Highlight the sidebar's first or last entry, in whichever list holds it."""
+        lists = self._lists()
+        if not lists:
+            return False
+        self._enter(lists[-1] if last else lists[0], last=last)
+        return True
 
     def select(self, page: str) -> None:
         self._current = page
