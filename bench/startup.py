@@ -194,8 +194,13 @@ class TmuxControl:
 
 def run_in_tmux(tmux: TmuxControl, argv: list[str], env: dict[str, str], needle: str | None) -> dict[str, float]:
     name = f"s{uuid.uuid4().hex[:10]}"
-    wanted = {k: env[k] for k in ("XDG_DATA_HOME", "TOKENS_ARGON2_PROFILE", "TOKENS_ALLOW_INSECURE_HASHING", "PYTHONUNBUFFERED")}
-    command = "exec env " + " ".join(f"{k}={shlex.quote(v)}" for k, v in wanted.items()) + " " + shlex.join(argv)
+    # A tmux session gets the tmux server's environment, not this one: name what the app needs
+    # (who is logging in, the config file) as well as the data directory.
+    wanted = {k: env[k] for k in ("XDG_DATA_HOME", "TOKENS_ARGON2_PROFILE", "TOKENS_ALLOW_INSECURE_HASHING",
+                                  "PYTHONUNBUFFERED", "LOGNAME", "TOKENS_CONFIG") if k in env}
+    # Measure what people get (see environment()): a tmux server started from a shell that sets
+    # PYTHONDONTWRITEBYTECODE would hand it on, so the command unsets it (env -u, below).
+    command = "exec env -u PYTHONDONTWRITEBYTECODE " + " ".join(f"{k}={shlex.quote(v)}" for k, v in wanted.items()) + " " + shlex.join(argv)
     marks: dict[str, float] = {}
     intervals: list[float] = []
     screen = ""
