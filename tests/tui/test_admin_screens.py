@@ -420,3 +420,57 @@ async def test_the_palette_offers_an_administrator_the_sections(db_path) -> None
         titles = [hit.text async for hit in provider.discover()]
         assert "Go to All tokens" in titles and "Check a token" in titles
         assert "Administration" in screen_text(app)
+
+
+async def test_paging_through_all_tokens_while_they_change_shows_each_token_once(tmp_path) -> None:
+    """The next page is asked for once however often the cursor moves near the end, and a next
+    page that arrives after the rows were read again (a token was made elsewhere meanwhile) is
+    dropped rather than joined to rows it does not follow on from."""
+    import threading
+    from datetime import UTC, datetime
+
+    from store import TokenSeed
+    from tui.screens.all_tokens import PAGE
+
+    path = str(tmp_path / "tokens.db")
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    with TokenStore(path) as s:
+        s.ensure_account("alice")
+        s.seed_tokens(ALICE, [TokenSeed(f"token {i:03}", "read", start + timedelta(hours=i)) for i in range(PAGE + 60)])
+    app = TokensApp(db=path, login="alice")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_section(pilot, "all")
+        assert app.store is not None
+        read = app.store.list_all_tokens
+        first_page, next_page = threading.Event(), threading.Event()
+        asked: list[str | None] = []
+
+        def held(*args, **kwargs):  # type: ignore[no-untyped-def]
+            asked.append(kwargs.get("after"))
+            (first_page if kwargs.get("after") is None else next_page).wait(30)
+            return read(*args, **kwargs)
+
+        app.store.list_all_tokens = held  # type: ignore[method-assign]
+        # A token made elsewhere, and the rows read again (held on its way)...
+        with TokenStore(path) as other:
+            other.create_token(ALICE, "made meanwhile", "read")
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: asked == [None])
+        # ...while the administrator goes to the end of the rows shown: the next page is asked for
+        # once, however the cursor moves near the end meanwhile.
+        all_table(app).focus()
+        await pilot.press("G")
+        await wait_for(pilot, lambda: len(asked) == 2)
+        await pilot.press("k", "k", "j", "k")
+        await pilot.pause()
+        assert len(asked) == 2
+        await pilot.press("g")  # back to the top: nothing new is asked for when the rows arrive
+        first_page.set()
+        await wait_for(pilot, lambda: all_table(app).rows[0].label == "made meanwhile")
+        next_page.set()  # it followed the rows as they were: dropped
+        await settle(pilot)
+        all_table(app).focus()
+        await pilot.press("G")
+        await wait_for(pilot, lambda: app.screen.next_cursor is None)  # type: ignore[attr-defined]
+        labels = [t.label for t in all_table(app).rows]
+        assert len(labels) == len(set(labels)) == PAGE + 61

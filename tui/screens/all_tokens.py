@@ -123,12 +123,15 @@ class AllTokensScreen(FilteredSection):
     ]
 
     class PageRead(Message):
-        def __init__(self, tokens: list[TokenInfo], next_cursor: str | None, filters: TokenFilter, more: bool) -> None:
+        """A page of tokens: the first (``after`` None), or the one after the cursor ``after``."""
+
+        def __init__(self, tokens: list[TokenInfo], next_cursor: str | None, filters: TokenFilter,
+                     after: str | None = None) -> None:
             super().__init__()
             self.tokens = tokens
             self.next_cursor = next_cursor
             self.filters = filters
-            self.more = more
+            self.after = after
 
     class Counted(Message):
         def __init__(self, count: int, filters: TokenFilter) -> None:
@@ -152,6 +155,8 @@ class AllTokensScreen(FilteredSection):
         super().__init__()
         self.rows: list[TokenInfo] = []
         self.next_cursor: str | None = None
+        #: The cursor the next page was last asked for after (asked once, not at every key).
+        self._more_asked: str | None = None
         self.count: int | None = None
         self.filters = TokenFilter()
         self.loaded = False
@@ -193,7 +198,7 @@ class AllTokensScreen(FilteredSection):
         page = app.store.list_all_tokens(app.actor, limit=limit, **filters.as_kwargs())  # type: ignore[arg-type]
         if get_current_worker().is_cancelled:
             return
-        self.post_message(self.PageRead(page.tokens, page.next, filters, more=False))
+        self.post_message(self.PageRead(page.tokens, page.next, filters))
         count = app.store.count_tokens(app.actor, **filters.as_kwargs())  # type: ignore[arg-type]
         if not get_current_worker().is_cancelled:
             self.post_message(self.Counted(count, filters))
@@ -204,14 +209,20 @@ class AllTokensScreen(FilteredSection):
         assert app.store is not None and app.actor is not None
         page = app.store.list_all_tokens(app.actor, after=after, limit=PAGE, **filters.as_kwargs())  # type: ignore[arg-type]
         if not get_current_worker().is_cancelled:
-            self.post_message(self.PageRead(page.tokens, page.next, filters, more=True))
+            self.post_message(self.PageRead(page.tokens, page.next, filters, after=after))
 
     def on_all_tokens_screen_page_read(self, message: PageRead) -> None:
         if message.filters != self.filters:
             return  # an answer to filters the administrator has changed since
+        if message.after is not None and message.after != self.next_cursor:
+            return  # a next page for rows read again meanwhile: it does not follow on from them
         self.loaded = True
         self.problem = None
-        self.rows = self.rows + message.tokens if message.more else list(message.tokens)
+        if message.after is None:
+            self.rows = list(message.tokens)
+            self._more_asked = None  # the rows were read again: the next page may be asked anew
+        else:
+            self.rows = self.rows + message.tokens
         self.next_cursor = message.next_cursor
         self._show()
 
@@ -224,6 +235,8 @@ class AllTokensScreen(FilteredSection):
         if doing == self.DOING["read_page"]:
             self.problem = f"{doing}: {reason}"
             self._show()
+        elif doing == self.DOING["read_more"]:
+            self._more_asked = None  # moving the cursor asks again
 
     # ------------------------------------------------------------------ showing
 
@@ -262,7 +275,9 @@ class AllTokensScreen(FilteredSection):
     def _highlighted(self, event: TokenTable.Highlighted) -> None:
         self._show_detail(event.token)
         table = self.query_one("#all-table", TokenTable)
-        if self.next_cursor is not None and table.cursor >= len(self.rows) - AHEAD:
+        if (self.next_cursor is not None and self.next_cursor != self._more_asked
+                and table.cursor >= len(self.rows) - AHEAD):
+            self._more_asked = self.next_cursor
             self.read_more(self.filters, self.next_cursor)
 
     # ------------------------------------------------------------------ filters
