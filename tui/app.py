@@ -83,7 +83,7 @@ class TokensApp(App[None]):
     """Personal API tokens, and the administrators' views.
 
     Bindings of the app (each section adds its own; the footer shows those that work right now):
-        ?: help · ctrl+p: command palette · ctrl+r: read again · ctrl+q: quit
+        ?: help · ctrl+p: command palette · ctrl+r: read again · q (in a section), ctrl+q: quit
     """
 
     TITLE = "tokens"

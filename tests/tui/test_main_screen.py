@@ -392,3 +392,24 @@ async def test_the_sidebar_of_an_account_that_is_no_administrator_is_one_short_l
         await pilot.press("G")
         await pilot.pause()
         assert app.focused is nav and nav.highlighted == 1
+
+
+async def test_q_quits_from_a_section_but_is_a_letter_in_a_text_field_and_nothing_in_a_dialog(demo_db) -> None:
+    from tui.screens.add_token import AddTokenScreen
+
+    app = TokensApp(db=demo_db, login="alice")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", "q")  # the filter takes it as a letter
+        await pilot.pause()
+        assert app.screen.query_one("#filter").value == "q"
+        assert app.is_running
+        await pilot.press("escape", "escape", "a")
+        await wait_for(pilot, lambda: isinstance(app.screen, AddTokenScreen))
+        await pilot.press("tab", "q")  # from the label to the scope choice: no quitting from a dialog
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, AddTokenScreen)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, AddTokenScreen))
+        await pilot.press("q")
+        await wait_for(pilot, lambda: not app.is_running)

@@ -111,7 +111,8 @@ def _rows(bindings: Iterable[tuple[str, Binding]]) -> tuple[KeyRow, ...]:
         if not meaning:
             continue  # a binding without a description is plumbing, not a feature
         shown = binding.key_display or show_key(key)
-        group = keys.setdefault((binding.action, meaning), [])
+        # The app's own actions are one row whether a screen or the app binds them (q, ctrl+q).
+        group = keys.setdefault((binding.action.removeprefix("app."), meaning), [])
         if shown not in group:
             group.append(shown)
     return tuple(KeyRow(" ".join(shown), meaning) for (_action, meaning), shown in keys.items())

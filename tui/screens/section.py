@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
@@ -42,6 +43,10 @@ class SectionScreen(NoDroppedFrames, Screen[None]):
     ADMIN_ONLY: ClassVar[bool] = False
     #: The worker group of :meth:`load`'s reads.
     LOAD_GROUP: ClassVar[str] = "load"
+
+    # q quits from any section, as in lazygit, less or htop (a text field takes it as a letter,
+    # and dialogs do not have it); ctrl+q quits from anywhere.
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("q", "app.quit", "Quit", id="quit", show=False)]
 
     def __init__(self) -> None:
         super().__init__()
