@@ -123,7 +123,7 @@ class MyTokensScreen(SectionScreen):
     def _add_button(self) -> None:
         """Put the Add token button beside the title, once: with the first list, when adding can
         work (never in a read-only session). Textual's button styles are the longest of any widget
-        the screen has; read before the first frame, they cost it about 4 % of its time."""
+        the screen has; read before the first frame, they cost it about 4 % of its instructions."""
         if self.tokens_app.read_only or self.query("#add-button"):
             return
         self.query_one("#list-header").mount(Button("Add token", id="add-button", variant="primary", compact=True))
