@@ -389,7 +389,7 @@ class TokenStore:
         checked = [(validate_label(seed.label), Scope.parse(seed.scope), seed) for seed in seeds]
         # Argon2 first, outside the transaction.
         hashes = [self._hasher.hash(tokenstring.generate()[1]) for _ in checked]
-        added: list[TokenInfo] = []
+        added: list[str] = []
         with self._db.tx(write=True) as c:
             me = access.actor_row(c, actor)
             for (label, scope, seed), secret_hash in zip(checked, hashes, strict=True):
@@ -407,8 +407,8 @@ class TokenStore:
                 if revoked is not None:
                     audit.record(c, now, actor, me.id, "token.revoke", account_id=me.id, token_id=token_id,
                                  label=label, demo=True)
-                added.append(_whole(c, token_id))
-        return added
+                added.append(token_id)
+            return _wholes(c, added)
 
     def list_tokens(self, actor: Actor, *, include_revoked: bool = False, account: str | None = None) -> list[TokenInfo]:
         """The actor's tokens (or, for an administrator, ``account``'s), newest first; revoked
@@ -524,7 +524,7 @@ class TokenStore:
         """Revoke these tokens in one transaction, one audit event each; all or none. Tokens
         already revoked meanwhile are skipped; one the actor may not revoke refuses the lot."""
         now = self.now()
-        done: list[TokenInfo] = []
+        revoked: list[str] = []
         with self._db.tx(write=True) as c:
             me = access.actor_row(c, actor)
             for token_id in dict.fromkeys(token_ids):
@@ -536,7 +536,8 @@ class TokenStore:
                 tokens.mark_revoked(c, row, me.id, now)
                 audit.record(c, now, actor, me.id, "token.revoke", account_id=row.account_id, token_id=token_id,
                              label=row.label, bulk=True)
-                done.append(_whole(c, token_id))
+                revoked.append(token_id)
+            done = _wholes(c, revoked)
         for info in done:
             self._authn.cache.discard(info.id)
         return done
@@ -818,11 +819,16 @@ def _names(actions: Iterable[Action]) -> list[str]:
 def _whole(c: Connection, token_id: str) -> TokenInfo:
     """A token the caller knows exists, with every fact the store keeps about it (its note,
     databases, rotation links and last caller are read by :func:`lifecycle.enrich`): every
-    method that returns a token returns it through here."""
-    info = tokens.get(c, token_id)
-    assert info is not None, "the caller checked that the token exists"
-    (info,) = lifecycle.enrich(c, [info])
+    method that returns a token returns it through here, or through :func:`_wholes`."""
+    (info,) = _wholes(c, [token_id])
     return info
+
+
+def _wholes(c: Connection, token_ids: Sequence[str]) -> list[TokenInfo]:
+    """As :func:`_whole`, for many tokens: their further facts in one read, not one each."""
+    infos = [tokens.get(c, token_id) for token_id in token_ids]
+    assert all(info is not None for info in infos), "the caller checked that the tokens exist"
+    return lifecycle.enrich(c, infos)  # type: ignore[arg-type]
 
 
 def _filters(
