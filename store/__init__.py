@@ -38,12 +38,11 @@ if TYPE_CHECKING:
     from .pubkey import InvalidKey, SshKeyInfo, check_fingerprint, parse_public_key
     from .quick import list_tokens as quick_list_tokens
     from .store import TokenStore
+    from .constants import EXPIRES_SOON, SCHEMA_HEAD
     from .types import (
         ALL_ACTIONS,
         DEFAULT_OVERLAP,
-        EXPIRES_SOON,
         MAX_OVERLAP,
-        SCHEMA_HEAD,
         AccountInfo,
         Action,
         Actor,
@@ -164,8 +163,10 @@ _HOMES: dict[str, tuple[str, str]] = {
         "ReadOnlyDatabase", "SchemaMismatch", "StoreError", "TokenNotFound", "UnknownAccount", "UnknownForm",
     )},
     **{name: ("paths", name) for name in ("ENV_DB", "default_db_path", "describe", "resolve_target")},
+    # Constants a short command needs without the types' dataclasses.
+    **{name: ("constants", name) for name in ("EXPIRES_SOON", "SCHEMA_HEAD")},
     **{name: ("types", name) for name in (
-        "ALL_ACTIONS", "DEFAULT_OVERLAP", "EXPIRES_SOON", "MAX_OVERLAP", "SCHEMA_HEAD", "AccountInfo", "Action",
+        "ALL_ACTIONS", "DEFAULT_OVERLAP", "MAX_OVERLAP", "AccountInfo", "Action",
         "Actor", "ActorVia", "AuditEvent", "FormAccess", "LifetimePolicy", "NewToken", "Principal", "SchemaState",
         "SchemaStatus", "Scope", "TokenInfo", "TokenPage", "TokenSeed", "TokenStatus", "describe_duration",
         "effective_actions", "limit_to_databases", "utcnow",
@@ -185,8 +186,7 @@ def __getattr__(name: str) -> Any:
     from importlib import import_module
 
     value = getattr(import_module(f"{__name__}.{home[0]}"), home[1])
-    if name != "quick_list_tokens":  # looked up on each use, so that it can be replaced in tests
-        globals()[name] = value
+    globals()[name] = value
     return value
 
 

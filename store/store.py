@@ -264,7 +264,8 @@ class TokenStore:
     ) -> None:
         """Set exactly which actions ``account`` may take on several forms (administrators), in one
         transaction: each change names a form (its id, ``Database/Form``, or a name unique across
-        databases) and the actions wanted there. A form that cannot be found changes nothing."""
+        databases) and the actions wanted there. All or none: a form that cannot be found raises
+        :class:`UnknownForm`, and no change of the batch is made."""
         wanted = [(ref, frozenset(_actions(actions))) for ref, actions in changes]
         with self._db.tx(write=True) as c:
             me = access.require_admin(c, actor, "change grants")

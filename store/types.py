@@ -393,7 +393,6 @@ class TokenPage:
 
 #: What a database made before the schema was versioned is: it has the tables of this revision.
 FIRST_REVISION = "0001"
-#: The newest schema revision this release knows is SCHEMA_HEAD, set in store/constants.py.
 
 
 class SchemaState(enum.StrEnum):

@@ -13,6 +13,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+
+import store
 from argon2 import PasswordHasher, profiles
 
 from store import Actor, SchemaState, TokenSeed, TokenStore, quick
@@ -30,7 +32,8 @@ def spy(monkeypatch):  # type: ignore[no-untyped-def]
         answers.append(answer)
         return answer
 
-    monkeypatch.setattr(quick, "list_tokens", recording)
+    # The command line reaches it as store.quick_list_tokens.
+    monkeypatch.setattr(store, "quick_list_tokens", recording)
     return answers
 
 

@@ -72,3 +72,12 @@ def test_no_module_of_the_store_imports_a_user_interface_library() -> None:
             offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] in UI_LIBRARIES]
     assert sorted(package.glob("*.py")), package
     assert offenders == []
+
+
+def test_every_public_name_of_the_store_is_found_where_it_is_said_to_live() -> None:
+    # The lazy table and __all__ are kept by hand: a name in one and not the other would be
+    # either missing from `from store import *` or an AttributeError on first use.
+    assert sorted(store.__all__) == sorted(store._HOMES)
+    assert len(store.__all__) == len(set(store.__all__))
+    for name in store.__all__:
+        assert getattr(store, name) is not None
