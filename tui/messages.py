@@ -7,28 +7,15 @@ the module.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.message import Message
 
 if TYPE_CHECKING:  # the store's types are loaded after the first frame, by the store itself
-    from store import Actor, FormAccess, LifetimePolicy, NewToken, Scope, TokenInfo
+    from store import Actor, FormAccess, LifetimePolicy, NewToken, TokenInfo
 
-
-@dataclass(frozen=True, slots=True)
-class AddTokenRequest:
-    """What the person asked for in the add form. ``label`` is already trimmed and validated."""
-
-    label: str
-    scope: Scope
-    expires_at: datetime | None
-    #: ``30d``, ``90d``, ``1y``, ``never`` or ``YYYY-MM-DD``: passed back to re-open the form.
-    expiry_choice: str
-    #: The databases the token is limited to; ``None``: every one the account can reach.
-    databases: tuple[str, ...] | None = None
-    note: str | None = None
+    from .screens.add_token import AddTokenRequest
 
 
 class _Message(Message):
@@ -70,14 +57,12 @@ class DataChanged(_Message):
 class TokensLoaded(_Message):
     """A fresh read of the account's tokens and of what the account may do on each form."""
 
-    _FIELDS = ("tokens", "access", "select_id", "policy")
+    _FIELDS = ("tokens", "access", "policy")
 
-    def __init__(self, tokens: list[TokenInfo], access: list[FormAccess], select_id: str | None = None,
-                 policy: LifetimePolicy | None = None) -> None:
+    def __init__(self, tokens: list[TokenInfo], access: list[FormAccess], policy: LifetimePolicy | None = None) -> None:
         super().__init__()
         self.tokens = tokens
         self.access = access
-        self.select_id = select_id
         #: The administrators' lifetime policy, which the add dialog keeps to.
         self.policy = policy
 

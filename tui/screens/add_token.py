@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import ClassVar
 
@@ -53,7 +54,6 @@ from store import (
 
 from .. import defaults
 from ..format import local_zone
-from ..messages import AddTokenRequest
 from ..textual_private import highlight, highlighted_index
 from ..widgets.plain_input import PlainInput
 from ..widgets.footer import KeyFooter
@@ -260,6 +260,21 @@ class DatabaseChoices(SelectionList[str]):
         mark = "✓" if selection.value in self.selected else " "
         segments[1] = Segment(mark, inner.style, inner.control)
         return Strip(segments, strip.cell_length)
+
+
+@dataclass(frozen=True, slots=True)
+class AddTokenRequest:
+    """What the person asked for in the add form (made here, with the dialog: not before the
+    app's first frame). ``label`` is already trimmed and validated."""
+
+    label: str
+    scope: Scope
+    expires_at: datetime | None
+    #: ``30d``, ``90d``, ``1y``, ``never`` or ``YYYY-MM-DD``: passed back to re-open the form.
+    expiry_choice: str
+    #: The databases the token is limited to; ``None``: every one the account can reach.
+    databases: tuple[str, ...] | None = None
+    note: str | None = None
 
 
 class AddTokenScreen(DialogScreen[AddTokenRequest | None]):

@@ -26,7 +26,6 @@ from .. import defaults
 from .. import format as fmt
 from ..messages import (
     AddRefused,
-    AddTokenRequest,
     TokenCreated,
     TokenEdited,
     TokenRevoked,
@@ -43,6 +42,8 @@ from .section import SectionScreen
 
 if TYPE_CHECKING:
     from store import FormAccess, TokenInfo
+
+    from .add_token import AddTokenRequest
 
     from .edit_token import EditTokenRequest
 
@@ -139,7 +140,7 @@ class MyTokensScreen(SectionScreen):
         self.tokens_app.data_written(self)
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
-    def reload_tokens(self, select_id: str | None = None) -> None:
+    def reload_tokens(self) -> None:
         app = self.tokens_app
         assert app.store is not None and app.actor is not None
         try:
@@ -152,7 +153,7 @@ class MyTokensScreen(SectionScreen):
         policy = app.store.lifetime_policy()
         if get_current_worker().is_cancelled:
             return  # a newer read replaced this one; its answer must not overwrite the newer
-        self.post_message(TokensLoaded(tokens, access, select_id, policy))
+        self.post_message(TokensLoaded(tokens, access, policy))
 
     @work(thread=True, group="write", exit_on_error=False)
     def create_token(self, request: AddTokenRequest) -> None:
@@ -232,7 +233,8 @@ class MyTokensScreen(SectionScreen):
         self.tokens = message.tokens
         self.access = message.access
         self.policy = message.policy
-        select_id = message.select_id or self._select_next
+        # After a change made here, the list selects the token it made or changed (see _written).
+        select_id = self._select_next
         if select_id is not None and any(t.id == select_id for t in self.tokens):
             self._select_next = None
         self._add_button()
