@@ -84,7 +84,12 @@ class AccountsScreen(SectionScreen):
     def __init__(self) -> None:
         super().__init__()
         self.accounts: list[AccountInfo] = []
+        #: The grants of each account as last read; shown (and edited) while a newer read is out.
         self.grants: dict[str, list[FormAccess]] = {}
+        #: The accounts whose grants were read since the accounts were last read.
+        self._grants_fresh: set[str] = set()
+        #: The account whose grants are being read, so that moving the cursor asks only once.
+        self._grants_asked: str | None = None
         #: Every form (id, database, form): what the grant editor offers.
         self.forms: list[tuple[int, str, str]] = []
         self.loaded = False
@@ -126,7 +131,7 @@ class AccountsScreen(SectionScreen):
         keep = self.highlighted.name if self.highlighted else None
         self.accounts = message.accounts
         self.forms = message.forms
-        self.grants.clear()
+        self._grants_fresh.clear()  # read again as each is shown; the last read shows meanwhile
         self.loaded = True
         table.set_rows(COLUMNS, [
             [
@@ -157,13 +162,15 @@ class AccountsScreen(SectionScreen):
         account = self.highlighted
         view = self.query_one("#accounts-grants", Facts)
         if account is None:
-            view.update("")
+            view.update(Content(""))
             return
         if account.name in self.grants:
             view.update(describe_grants(account, self.grants[account.name]))
         else:
             view.update(Content.assemble((fmt.safe(account.name), "bold"), "\n", account_facts(account),
                                          "\nReading its grants…"))
+        if account.name not in self._grants_fresh and account.name != self._grants_asked:
+            self._grants_asked = account.name
             self.read_grants(account.name)
 
     @work(thread=True, exclusive=True, group="grants", exit_on_error=False)
@@ -176,8 +183,12 @@ class AccountsScreen(SectionScreen):
 
     def on_accounts_screen_grants_read(self, message: GrantsRead) -> None:
         self.grants[message.account] = message.access
+        self._grants_fresh.add(message.account)
+        if self._grants_asked == message.account:
+            self._grants_asked = None
         if self.highlighted is not None and self.highlighted.name == message.account:
             self._show_grants()
+            self.refresh_bindings()  # the grants can be edited now
 
     # ------------------------------------------------------------------ changing
 
@@ -186,6 +197,8 @@ class AccountsScreen(SectionScreen):
             return False
         if action in ("toggle_disabled", "toggle_admin", "edit_grants") and self.highlighted is None:
             return None
+        if action == "edit_grants" and self.highlighted.name not in self.grants:  # type: ignore[union-attr]
+            return None  # not before its grants are known: the editor would start from none
         return True
 
     def action_add_account(self) -> None:
@@ -263,6 +276,8 @@ class AccountsScreen(SectionScreen):
         self.tokens_app.data_written(self)
 
     def store_failed(self, doing: str, reason: str) -> None:
+        if doing == self.DOING["read_grants"]:
+            self._grants_asked = None  # moving the cursor asks again
         if doing != self.DOING["read_accounts"] and doing != self.DOING["read_grants"]:
             self.read_again()  # show what is true now
 

@@ -269,7 +269,7 @@ class AllTokensScreen(FilteredSection):
 
     def _show_detail(self, token: TokenInfo | None) -> None:
         detail = self.query_one("#all-detail", Facts)
-        detail.update(describe_any_token(token, self.tokens_app.now()) if token is not None else "")
+        detail.update(describe_any_token(token, self.tokens_app.now()) if token is not None else Content(""))
 
     @on(TokenTable.Highlighted)
     def _highlighted(self, event: TokenTable.Highlighted) -> None:

@@ -151,7 +151,7 @@ class AuditLogScreen(FilteredSection):
     @on(DataTable.RowHighlighted, "#audit-table")
     def _show_detail(self) -> None:
         event = self.highlighted
-        self.query_one("#audit-detail", Facts).update(describe_event(event) if event is not None else "")
+        self.query_one("#audit-detail", Facts).update(describe_event(event) if event is not None else Content(""))
 
     # ------------------------------------------------------------------ filters
 
