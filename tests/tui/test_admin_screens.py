@@ -18,7 +18,7 @@ from tui.screens.confirm_revoke import ConfirmRevokeScreen
 from tui.screens.my_tokens import MyTokensScreen
 from tui.widgets.token_table import TokenTable
 
-from tui_helpers import screen_text, settle, wait_for
+from tui_helpers import open_section, screen_text, settle, wait_for
 
 ALICE = Actor("alice")  # the first account: an administrator
 BOB = Actor("bob")
@@ -38,13 +38,6 @@ def db_path(tmp_path) -> str:  # type: ignore[no-untyped-def]
 
 def all_table(app: TokensApp) -> TokenTable:
     return app.screen.query_one("#all-table", TokenTable)
-
-
-async def open_section(pilot, section: str) -> None:  # type: ignore[no-untyped-def]
-    await settle(pilot)
-    await pilot.app.run_action(f"show_page('{section}')")
-    await wait_for(pilot, lambda: pilot.app.current_mode == section and getattr(pilot.app.screen, "loaded", True))
-    await settle(pilot)
 
 
 # ---------------------------------------------------------------------------------------- All tokens
@@ -474,3 +467,53 @@ async def test_paging_through_all_tokens_while_they_change_shows_each_token_once
         await wait_for(pilot, lambda: app.screen.next_cursor is None)  # type: ignore[attr-defined]
         labels = [t.label for t in all_table(app).rows]
         assert len(labels) == len(set(labels)) == PAGE + 61
+
+
+async def test_the_facts_under_a_list_keep_their_scroll_when_the_section_is_read_again(db_path) -> None:
+    """A change anywhere reads the section again; the facts the administrator scrolled through
+    stay where they were as long as they say the same."""
+    from tui.widgets.facts import Facts
+
+    app = TokensApp(db=db_path, login="alice")
+    async with app.run_test(size=(50, 14)) as pilot:
+        await open_section(pilot, "accounts")
+        facts = app.screen.query_one("#accounts-grants", Facts)
+        await wait_for(pilot, lambda: facts.max_scroll_y > 0)  # longer than its room at 50×14
+        facts.focus()
+        await pilot.press("end")
+        await wait_for(pilot, lambda: facts.scroll_y == facts.max_scroll_y)
+        scrolled = facts.scroll_y
+        reads = app.screen.reads  # type: ignore[attr-defined]
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: app.screen.reads > reads)  # type: ignore[attr-defined]
+        await settle(pilot)
+        assert facts.scroll_y == scrolled > 0
+
+
+async def test_grants_cannot_be_edited_before_they_are_read(db_path) -> None:
+    """The editor starts from the account's grants: opened before they are known, it would start
+    from none, and saving it would take them all away."""
+    import threading
+
+    from tui.screens.edit_grants import EditGrantsScreen
+
+    app = TokensApp(db=db_path, login="alice")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_section(pilot, "accounts")
+        assert app.store is not None
+        read, release = app.store.account_access, threading.Event()
+
+        def held(*args, **kwargs):  # type: ignore[no-untyped-def]
+            release.wait(30)
+            return read(*args, **kwargs)
+
+        app.store.account_access = held  # type: ignore[method-assign]
+        await pilot.press("j")  # bob, whose grants are not read yet
+        await wait_for(pilot, lambda: "Reading its grants…" in screen_text(app))
+        await pilot.press("e")
+        await pilot.pause()
+        assert not isinstance(app.screen, EditGrantsScreen)
+        release.set()
+        await wait_for(pilot, lambda: "No permission on any form." in screen_text(app))
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, EditGrantsScreen))

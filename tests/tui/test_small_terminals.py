@@ -12,7 +12,7 @@ from tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 from tui.widgets.detail_panel import DetailPanel, describe_token
 from tui.widgets.token_table import TokenTable
 
-from tui_helpers import screen_text, settle, wait_for
+from tui_helpers import open_section, screen_text, settle, wait_for
 
 LABELS = ("Backup job – NAS", "Sync script – field server", "Power BI – office laptop", "Excel – home PC")
 
@@ -208,13 +208,6 @@ def admin_db(tmp_path) -> str:  # type: ignore[no-untyped-def]
     return path
 
 
-async def _open(pilot, section: str) -> None:  # type: ignore[no-untyped-def]
-    await settle(pilot)
-    await pilot.app.run_action(f"show_page('{section}')")
-    await wait_for(pilot, lambda: pilot.app.current_mode == section and getattr(pilot.app.screen, "loaded", True))
-    await settle(pilot)
-
-
 @pytest.mark.parametrize("size", [(60, 20), (80, 24), (120, 40)])
 async def test_accounts_show_every_column_of_the_highlighted_account_without_scrolling_sideways(
         admin_db, size) -> None:  # type: ignore[no-untyped-def]
@@ -222,7 +215,7 @@ async def test_accounts_show_every_column_of_the_highlighted_account_without_scr
 
     app = TokensApp(db=admin_db, login="alice")
     async with app.run_test(size=size) as pilot:
-        await _open(pilot, "accounts")
+        await open_section(pilot, "accounts")
         table = app.screen.query_one("#accounts-table", DataTable)
         assert table.max_scroll_x == 0, "no column is reached only by scrolling sideways"
         names = [account.name for account in app.screen.accounts]
@@ -246,7 +239,7 @@ async def test_the_audit_log_shows_every_field_of_the_highlighted_event_without_
 
     app = TokensApp(db=admin_db, login="alice")
     async with app.run_test(size=size) as pilot:
-        await _open(pilot, "audit")
+        await open_section(pilot, "audit")
         table = app.screen.query_one("#audit-table", DataTable)
         assert table.max_scroll_x == 0, "no column is reached only by scrolling sideways"
         event = app.screen.events[0]  # the newest: the long-named account's token
@@ -272,7 +265,7 @@ async def test_all_tokens_facts_of_the_highlighted_token_are_reached_by_keys_at_
         s.revoke(ALICE, made.info.id)
     app = TokensApp(db=path, login="alice")
     async with app.run_test(size=(60, 20)) as pilot:
-        await _open(pilot, "all")
+        await open_section(pilot, "all")
         table = app.screen.query_one("#all-table", TokenTable)
         assert table.highlighted is not None and table.highlighted.id == made.info.id
         facts = app.screen.query_one("#all-detail", Facts)

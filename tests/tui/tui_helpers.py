@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from modal_host import screen_text
 
-__all__ = ["pick_in_palette", "screen_text", "settle", "wait_for"]
+__all__ = ["open_section", "pick_in_palette", "screen_text", "settle", "wait_for"]
 
 
 async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
@@ -49,3 +49,11 @@ async def pick_in_palette(pilot, query: str) -> None:  # type: ignore[no-untyped
 
     await wait_for(pilot, first_hit_matches)
     await pilot.press("enter")
+
+
+async def open_section(pilot, section: str) -> None:  # type: ignore[no-untyped-def]
+    """Show a sidebar section and wait until it has read what it shows."""
+    await settle(pilot)
+    await pilot.app.run_action(f"show_page('{section}')")
+    await wait_for(pilot, lambda: pilot.app.current_mode == section and getattr(pilot.app.screen, "loaded", True))
+    await settle(pilot)
