@@ -27,12 +27,6 @@ def db_path(tmp_path) -> str:  # type: ignore[no-untyped-def]
     return str(tmp_path / "tokens.db")
 
 
-@pytest.fixture
-def demo_db(db_path) -> str:  # type: ignore[no-untyped-def]
-    with TokenStore(db_path) as s:
-        s.ensure_account("alice")
-        s.seed_demo(ALICE)
-    return db_path
 
 
 async def test_opens_on_api_tokens_with_the_list_newest_first(demo_db) -> None:
@@ -359,8 +353,7 @@ async def test_the_sidebar_moves_as_one_list_from_the_keyboard(demo_db) -> None:
             return (focused.id if focused else None), getattr(focused, "highlighted", None)
 
         nav.focus()
-        await pilot.pause()
-        assert at() == ("nav", 1)  # API tokens, the section shown
+        await wait_for(pilot, lambda: at() == ("nav", 1))  # API tokens, the section shown
         for keys, where in [
             (["down"], ("admin-nav", 0)),  # off the end of one list, onto the next: All tokens
             (["j"], ("admin-nav", 1)),
@@ -374,8 +367,7 @@ async def test_the_sidebar_moves_as_one_list_from_the_keyboard(demo_db) -> None:
             (["home"], ("nav", 0)),
         ]:
             await pilot.press(*keys)
-            await pilot.pause()
-            assert at() == where, keys
+            await wait_for(pilot, lambda where=where: at() == where)
         await pilot.press("down", "down", "enter")
         await wait_for(pilot, lambda: app.current_mode == "all")
 
@@ -386,12 +378,11 @@ async def test_the_sidebar_of_an_account_that_is_no_administrator_is_one_short_l
         await settle(pilot)
         nav = app.screen.query_one("#nav")
         nav.focus()
+        await wait_for(pilot, lambda: app.focused is nav and nav.highlighted == 1)
         await pilot.press("down")  # from API tokens round to Profile: no hidden list to go into
-        await pilot.pause()
-        assert app.focused is nav and nav.highlighted == 0
+        await wait_for(pilot, lambda: app.focused is nav and nav.highlighted == 0)
         await pilot.press("G")
-        await pilot.pause()
-        assert app.focused is nav and nav.highlighted == 1
+        await wait_for(pilot, lambda: app.focused is nav and nav.highlighted == 1)
 
 
 async def test_q_quits_from_a_section_but_is_a_letter_in_a_text_field_and_nothing_in_a_dialog(demo_db) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from modal_host import screen_text
 
-__all__ = ["open_section", "pick_in_palette", "screen_text", "settle", "wait_for"]
+__all__ = ["open_section", "pick_in_palette", "region_text", "screen_text", "settle", "wait_for"]
 
 
 async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
@@ -57,3 +57,10 @@ async def open_section(pilot, section: str) -> None:  # type: ignore[no-untyped-
     await pilot.app.run_action(f"show_page('{section}')")
     await wait_for(pilot, lambda: pilot.app.current_mode == section and getattr(pilot.app.screen, "loaded", True))
     await settle(pilot)
+
+
+def region_text(app, widget) -> str:  # type: ignore[no-untyped-def]
+    """The plain text on the screen within ``widget``'s region (what it shows, and only that)."""
+    region = widget.region
+    lines = screen_text(app).split("\n")[region.y:region.bottom]
+    return "\n".join(line[region.x:region.right] for line in lines)
