@@ -86,3 +86,20 @@ def test_help_shows_sshds_placeholders_as_sshd_config_takes_them() -> None:
     assert code == 0
     assert "(sshd's %t %k)" in " ".join(out.split())
     assert "%%" not in out
+
+
+@pytest.mark.parametrize("argv", [
+    ["ssh", "authorized-keys", "--db", "x.db", "ssh-ed25519", "AAAA"],  # sshd runs it on every connection
+    ["ssh", "session", "--db", "x.db", "SHA256:abc"],
+    ["grant", "--db", "x.db", "bob", "Field Operations", "view"],
+    ["list", "--db", "x.db"],
+])
+def test_a_command_given_its_database_does_not_look_for_the_default_one(argv) -> None:  # type: ignore[no-untyped-def]
+    # The default path is found only when a help text shows it (platformdirs, a few ms).
+    import json
+    import subprocess
+    import sys
+
+    script = f"import json, sys\nfrom tui.cli import parse\nparse({argv!r})\nprint(json.dumps('platformdirs' in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
+    assert json.loads(done.stdout) is False

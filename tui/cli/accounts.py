@@ -10,7 +10,7 @@ import sys
 import store
 
 from .. import format as fmt
-from .common import EXIT_OK, UsageError, add_common, open_store, resolve_actor
+from .common import EXIT_OK, UsageError, add_common, add_db, open_store, resolve_actor
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -59,7 +59,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         sub.add_argument("forms", metavar="DATABASE[/FORM]")
         sub.add_argument("actions", metavar="ACTIONS", help="a comma list of view, add, edit, delete")
         # The ACCOUNT here is whose grant changes; --account (acting as) goes before the command.
-        sub.add_argument("--db", metavar="PATH_OR_URL", default=argparse.SUPPRESS, help="SQLite file or database URL")
+        add_db(sub)
         sub.set_defaults(run=cmd_grant if verb == "grant" else cmd_ungrant)
 
 

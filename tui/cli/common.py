@@ -74,16 +74,21 @@ class _DefaultPath:
         return str(store.default_db_path())
 
 
-def add_common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
-    """``--db`` and ``--account``, accepted before and after the command name."""
-    default = argparse.SUPPRESS if suppress else None
+def add_db(parser: argparse.ArgumentParser, *, suppress: bool = True) -> None:
+    """``--db``, the same for every command that opens the database."""
     db = parser.add_argument(
         "--db",
         metavar="PATH_OR_URL",
-        default=default,
+        default=argparse.SUPPRESS if suppress else None,
         help=f"SQLite file or database URL (default: ${store.ENV_DB}, else %(default_path)s)",
     )
     db.default_path = _DefaultPath()  # type: ignore[attr-defined]  # argparse fills in %(…)s from the action
+
+
+def add_common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    """``--db`` and ``--account``, accepted before and after the command name."""
+    default = argparse.SUPPRESS if suppress else None
+    add_db(parser, suppress=suppress)
     parser.add_argument(
         "--account",
         metavar="NAME",

@@ -19,7 +19,7 @@ from pathlib import Path
 import store
 
 from .. import format as fmt
-from .common import EXIT_OK, UsageError, err, open_store, resolve_actor
+from .common import EXIT_OK, UsageError, add_db, err, open_store, resolve_actor
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -29,7 +29,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         description="Give people access over SSH: each key opens one account, through this program only. "
         "See the README's 'Deploy for a team over SSH'.",
     )
-    _add_db(group)
+    add_db(group)
     actions = group.add_subparsers(dest="ssh_command", metavar="ACTION", parser_class=type(group), required=True)
 
     add = actions.add_parser(
@@ -43,14 +43,14 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     # Its own name: the top-level --read-only (this session only looks) would refuse the command.
     add.add_argument("--read-only", dest="key_read_only", action="store_true",
                      help="this key may look but not change: list, verify, lookup, and the app without add or revoke")
-    _add_db(add)
+    add_db(add)
     add.set_defaults(run=cmd_add_key)
 
     keys = actions.add_parser("keys", help="list SSH keys (yours; an administrator's: everyone's)")
     keys.add_argument("--json", action="store_true", help="print JSON for scripts")
     # Here --account chooses whose keys to list; it is not "act as" (use the top-level option for that).
     keys.add_argument("--account", dest="keys_of", metavar="NAME", help="only this account's keys")
-    _add_db(keys)
+    add_db(keys)
     keys.set_defaults(run=cmd_keys)
 
     remove = actions.add_parser(
@@ -58,7 +58,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         help="remove an SSH key (yours, or any as administrator); refused from the next connection",
     )
     remove.add_argument("fingerprint", metavar="FINGERPRINT", help="SHA256:… as 'tokens ssh keys' shows it")
-    _add_db(remove)
+    add_db(remove)
     remove.set_defaults(run=cmd_remove_key)
 
     lines = actions.add_parser(
@@ -71,7 +71,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     lines.add_argument("key_type", metavar="KEYTYPE", nargs="?", help="the offered key's type (%%t)")
     lines.add_argument("key_blob", metavar="KEYBLOB", nargs="?", help="the offered key, base64 (%%k)")
     lines.add_argument("--write", metavar="PATH", help="write the lines to this file (mode 0600), replacing it atomically")
-    _add_db(lines)
+    add_db(lines)
     lines.set_defaults(run=cmd_authorized_keys)
 
     session = actions.add_parser(
@@ -81,13 +81,8 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         "commands given in SSH_ORIGINAL_COMMAND, or a short help.",
     )
     session.add_argument("fingerprint", metavar="FINGERPRINT")
-    _add_db(session)
+    add_db(session)
     session.set_defaults(run=cmd_session)
-
-
-def _add_db(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", metavar="PATH_OR_URL", default=argparse.SUPPRESS,
-                        help=f"SQLite file or database URL (default: ${store.ENV_DB}, else {store.default_db_path()})")
 
 
 # ----------------------------------------------------------------------------- keys
