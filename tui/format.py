@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+
 import store
 
 TYPE_CHECKING = False  # typing itself is not loaded: a short command has no use for it
@@ -140,8 +141,14 @@ def pad(text: str, width: int) -> str:
 
 def columns(rows: list[tuple[str, ...]]) -> list[str]:
     """``rows`` (the first is the header) as lines of aligned columns, widths counted in terminal cells."""
-    widths = [max(cells(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return ["  ".join(pad(cell, width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]
+    from rich.cells import cell_len
+
+    measured = [[cell_len(cell) for cell in row] for row in rows]  # each cell once: lists can be long
+    widths = [max(column) for column in zip(*measured, strict=True)]
+    return [
+        "  ".join(cell + " " * (width - used) for cell, used, width in zip(row, sizes, widths, strict=True)).rstrip()
+        for row, sizes in zip(rows, measured, strict=True)
+    ]
 
 
 def local_zone() -> str:
@@ -209,6 +216,7 @@ __all__ = [
     "relative",
     "safe",
     "short_location",
+    "short_when",
     "status",
     "when",
 ]
