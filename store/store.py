@@ -651,7 +651,7 @@ class TokenStore:
                          label=old.label, replaced_by=new_id, overlap_seconds=int(overlap.total_seconds()),
                          old_stops_at=stops_at.isoformat(), expires_at=expiry.isoformat() if expiry else None)
             info = _whole(c, new_id)
-        return NewToken(info=info, secret=token)
+        return NewToken(info=info, secret=token, replaced_stops_at=stops_at)
 
     def edit_token(self, actor: Actor, token_id: str, *, label: str | None = None, note: str | None = None) -> TokenInfo:
         """Rename a token and/or set its note (``""`` clears it). Neither changes what it can do.

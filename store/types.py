@@ -181,6 +181,9 @@ class NewToken:
 
     info: TokenInfo
     secret: str = field(repr=False)
+    #: After a rotation: when the token this one replaces stops (the overlap's end, or its own
+    #: expiry if that comes first).
+    replaced_stops_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

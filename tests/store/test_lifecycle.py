@@ -94,6 +94,7 @@ def test_rotation_makes_a_twin_and_the_old_token_works_until_the_overlap_ends(st
     assert info.expires_at == clock.now + timedelta(days=90)
     assert info.replaces == old.info.id
     assert get(store, old.info.id).replaced_by == info.id
+    assert new.replaced_stops_at == get(store, old.info.id).expires_at == clock.now + timedelta(hours=24)
     assert store.authenticate(new.secret).token_id == info.id
     # The default overlap: the old secret keeps working for 24 hours, then stops.
     clock.advance(hours=23, minutes=59)
@@ -142,8 +143,8 @@ def test_a_seven_day_overlap_is_allowed(store, clock) -> None:  # type: ignore[n
 
 def test_rotation_never_lengthens_the_old_tokens_life(store, clock) -> None:  # type: ignore[no-untyped-def]
     old = create(store, expires_at=clock.now + 2 * H)
-    rotate(store, old.info.id, overlap=timedelta(days=3))
-    assert get(store, old.info.id).expires_at == clock.now + 2 * H
+    new = rotate(store, old.info.id, overlap=timedelta(days=3))
+    assert get(store, old.info.id).expires_at == new.replaced_stops_at == clock.now + 2 * H
 
 
 def test_a_revoked_or_expired_token_cannot_be_rotated(store, clock, dump_database) -> None:  # type: ignore[no-untyped-def]

@@ -91,6 +91,10 @@ async def test_rotate_asks_stating_the_overlap_then_reveals_the_new_secret_once(
         old = s.get_token(ALICE, token_id)
         assert old.expires_at is not None and old.expires_at - s.now() <= timedelta(days=7)
         assert old.expires_at - s.now() > timedelta(days=6, hours=23)
+    # The notification says when the old token stops.
+    from tui import format as fmt
+
+    assert any(f"stops at {fmt.when(old.expires_at)}" in m for m in _messages(app))
 
 
 async def test_cancelling_a_rotation_changes_nothing(demo_db, known) -> None:  # type: ignore[no-untyped-def]

@@ -92,23 +92,13 @@ def cmd_rotate(args: argparse.Namespace) -> int:
     with open_store(args) as db:
         actor = resolve_actor(db, args, create=False)
         new = db.rotate(actor, token_id, **kwargs)  # type: ignore[arg-type]
-        # The rotation is done: its secret is shown before anything else is asked of the database.
-        print(new.secret, flush=True)
-        stops_at = None
-        if overlap:
-            try:
-                stops_at = db.get_token(actor, token_id).expires_at  # the overlap, or sooner
-            except store.StoreError:
-                pass  # the summary below then gives the overlap instead of the moment
-    info = new.info
+        print(new.secret, flush=True)  # at once: nothing after the rotation may keep it from being shown
+    info, stops_at = new.info, new.replaced_stops_at
     until = f"valid through {fmt.expires(info)}" if info.expires_at else "no expiry"
-    if not overlap:
+    if not overlap or stops_at is None:
         stops = "stopped working now"
-    elif stops_at is not None:
-        stops = (f"keeps working until {fmt.when(stops_at)} ({store.describe_duration(overlap)}), "
-                 "then stops: switch the program using it to the new secret before then")
     else:
-        stops = (f"keeps working for {store.describe_duration(overlap)} at most, "
+        stops = (f"keeps working until {fmt.when(stops_at)} ({store.describe_duration(overlap)}), "
                  "then stops: switch the program using it to the new secret before then")
     print(
         f"Rotated token {info.replaces} “{fmt.safe(info.label)}”: the new token is {info.id} ({info.scope.title}, {until}).\n"

@@ -261,13 +261,14 @@ class MyTokensScreen(SectionScreen):
 
     def on_token_rotated(self, message: TokenRotated) -> None:
         message.stop()
-        info = message.new.info
+        info, stops_at = message.new.info, message.new.replaced_stops_at
         from .reveal_secret import RevealSecretScreen
 
         self.app.push_screen(RevealSecretScreen(info, message.new.secret))
         message.new = None  # type: ignore[assignment]
+        stops = f"at {fmt.when(stops_at)}" if stops_at is not None and stops_at > self.tokens_app.now() else "now"
         self.notify(
-            f"Rotated “{fmt.safe(info.label)}”: the old token {message.old_id} stops as the overlap ends. "
+            f"Rotated “{fmt.safe(info.label)}”: the old token {message.old_id} stops {stops}. "
             "Give the new secret to the program that uses it.",
             title="Token rotated",
             markup=False,
