@@ -124,6 +124,12 @@ def expires_exactly(info: TokenInfo) -> str:
     return when(info.expires_at)
 
 
+def revoked(info: TokenInfo) -> str:
+    """When a revoked token was revoked, and by whom when that is known: ``2026-11-29 00:58 by bob``."""
+    assert info.revoked_at is not None
+    return when(info.revoked_at) + (f" by {safe(info.revoked_by)}" if info.revoked_by else "")
+
+
 def cells(text: str) -> int:
     """How many terminal cells ``text`` takes: 2 for each wide (CJK, most emoji) character, 0 for
     combining marks and joiners. The same measure Textual draws with, so the app and the command
@@ -214,6 +220,7 @@ __all__ = [
     "local_zone",
     "pad",
     "relative",
+    "revoked",
     "safe",
     "short_location",
     "short_when",

@@ -374,7 +374,7 @@ def cmd_lookup(args: argparse.Namespace) -> int:
         ("Last used", fmt.relative(info.last_used_at, now)),
     ]
     if info.revoked_at is not None:
-        lines.append(("Revoked", f"{fmt.when(info.revoked_at)} by {fmt.safe(info.revoked_by or '?')}"))
+        lines.append(("Revoked", fmt.revoked(info)))
     for name, value in lines:
         print(f"{name + ':':<11}{value}")
     return EXIT_OK

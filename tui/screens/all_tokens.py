@@ -90,8 +90,7 @@ def describe_any_token(token: TokenInfo, now: datetime) -> Content:
         Content(f"last used {fmt.relative(token.last_used_at, now)}"),
     ]
     if token.revoked_at is not None:
-        by = f" by {fmt.safe(token.revoked_by)}" if token.revoked_by else ""
-        lines.append(Content(f"revoked {fmt.when(token.revoked_at)}{by}"))
+        lines.append(Content(f"revoked {fmt.revoked(token)}"))
     return Content.assemble(lines[0], "\n", Content("\n").join(lines[1:]).stylize("$text-muted"))
 
 

@@ -149,6 +149,5 @@ def describe_found(token: TokenInfo, now) -> Content:  # type: ignore[no-untyped
         field("Last used", fmt.relative(token.last_used_at, now)),
     ]
     if token.revoked_at is not None:
-        by = f" by {fmt.safe(token.revoked_by)}" if token.revoked_by else ""
-        lines.append(field("Revoked", fmt.when(token.revoked_at) + by))
+        lines.append(field("Revoked", fmt.revoked(token)))
     return Content("\n").join(lines)
