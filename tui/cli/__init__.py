@@ -37,8 +37,6 @@ __all__ = ["build_parser", "main", "parse"]
 #: Any other command, including one added later, is refused under it.
 READ_ONLY_COMMANDS = frozenset({"list", "verify", "lookup", "audit", "db status", "account list", "ssh keys",
                                 "policy show", "policy check"})
-#: The commands that take an action word, by where argparse puts it ("account list" → account_command).
-_ACTIONS = ("account_command", "db_command", "ssh_command", "policy_command")
 
 
 #: The command groups, in the order ``tokens --help`` lists them (a module of this package each).
@@ -122,7 +120,7 @@ def cmd_app(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse(argv)
-    action = next((getattr(args, name) for name in _ACTIONS if getattr(args, name, None)), None)
+    action = getattr(args, "action", None)  # the word after a command that takes one ("account list")
     command = " ".join(filter(None, (getattr(args, "command", None), action)))
     if args.read_only and command and command not in READ_ONLY_COMMANDS:
         err(f"--read-only: '{command}' changes the database; run it without --read-only")

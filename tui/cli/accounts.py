@@ -20,7 +20,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         description="Manage accounts (administrators only). The first account of a new database is its administrator.",
     )
     add_common(account, suppress=True)
-    actions = account.add_subparsers(dest="account_command", metavar="ACTION", required=True,
+    actions = account.add_subparsers(dest="action", metavar="ACTION", required=True,
                                      parser_class=type(account))
 
     add = actions.add_parser("add", help="add an account")

@@ -19,7 +19,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         "opened; a PostgreSQL database is upgraded only with 'tokens db upgrade'.",
     )
     add_common(group, suppress=True)
-    actions = group.add_subparsers(dest="db_command", metavar="ACTION", parser_class=type(group), required=True)
+    actions = group.add_subparsers(dest="action", metavar="ACTION", parser_class=type(group), required=True)
     status = actions.add_parser(
         "status",
         help="say which schema revision the database has; exit 1 if it needs an upgrade",

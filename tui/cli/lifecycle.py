@@ -49,7 +49,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         description="Administrators cap how long tokens may live. Creation and rotation outside the "
         "policy are refused; existing tokens beyond it are listed by 'policy check', never changed.",
     )
-    actions = policy.add_subparsers(dest="policy_command", metavar="ACTION", required=True,
+    actions = policy.add_subparsers(dest="action", metavar="ACTION", required=True,
                                     parser_class=type(policy))
     show = actions.add_parser("show", help="print the policy")
     show.add_argument("--json", action="store_true", help="print JSON for scripts")

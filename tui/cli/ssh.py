@@ -30,7 +30,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         "See the README's 'Deploy for a team over SSH'.",
     )
     add_db(group)
-    actions = group.add_subparsers(dest="ssh_command", metavar="ACTION", parser_class=type(group), required=True)
+    actions = group.add_subparsers(dest="action", metavar="ACTION", parser_class=type(group), required=True)
 
     add = actions.add_parser(
         "add-key",

@@ -101,8 +101,8 @@ def run_requested(argv: list[str], db: str | None, actor: store.Actor, *, admin:
         return refuse("--db and --account are not accepted over SSH: your key decides the account")
     if parsed.command == "ssh":
         actions = SSH_ADMIN_ACTIONS if admin and not read_only else SSH_ACTIONS
-        if parsed.ssh_command not in actions:
-            return refuse(f"'ssh {parsed.ssh_command}' is not available over SSH; 'help' lists what is")
+        if parsed.action not in actions:
+            return refuse(f"'ssh {parsed.action}' is not available over SSH; 'help' lists what is")
     elif parsed.command not in allowed:
         return refuse(f"{parsed.command!r} is not available over SSH; 'help' lists what is")
     parsed.db = db
