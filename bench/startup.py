@@ -28,8 +28,6 @@ Usage: ``python bench/startup.py [-n 7] [--method both|tmux|pty]``; prints JSON 
 
 from __future__ import annotations
 
-from store import Actor
-
 import argparse
 import fcntl
 import json
@@ -82,7 +80,7 @@ def tokens_command() -> str:
 
 
 def seed(db_path: Path) -> None:
-    from store import Scope, TokenStore
+    from store import Actor, Scope, TokenStore
 
     with TokenStore(db_path) as db:
         db.ensure_account(ACCOUNT)
