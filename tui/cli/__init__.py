@@ -69,7 +69,7 @@ def build_parser(groups: Sequence[str] = GROUPS, parser_class: type[Parser] = Pa
     )
     parser.set_defaults(run=cmd_app)
     # The commands' usage lines start "tokens": argparse would lay out a usage line to learn that.
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=parser_class, prog=parser.prog)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=parser_class)
     for group in groups:
         import_module(f"{__name__}.{group}").register(commands)
     return parser

@@ -13,7 +13,7 @@ from .. import format as fmt
 
 TYPE_CHECKING = False  # typing itself is not loaded: a short command has no use for it
 if TYPE_CHECKING:
-    from typing import NoReturn
+    from typing import Any, NoReturn
 
     from store import Actor, TokenStore
 
@@ -55,6 +55,13 @@ class Parser(argparse.ArgumentParser):
     def __init__(self, *args: object, **kwargs: object) -> None:
         kwargs.setdefault("formatter_class", _HelpFormatter)
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def add_subparsers(self, **kwargs: Any) -> argparse._SubParsersAction:  # type: ignore[type-arg]
+        # Given no prog, argparse lays out this parser's usage to name its subcommands, which makes
+        # the help formatter (and imports shutil) on every run. No command here has a positional
+        # before its action word, so the name is this parser's own.
+        kwargs.setdefault("prog", self.prog)
+        return super().add_subparsers(**kwargs)
 
     def error(self, message: str) -> NoReturn:
         # A secret typed on the command line is already in the shell history; do not also copy it
